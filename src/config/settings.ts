@@ -1,0 +1,56 @@
+/**
+ * telemute's settings: the embedded defaults, overridden by the UCI file, overridden by flags.
+ * `loadSettings` reads and validates everything at startup and reports all errors at once; it
+ * never throws for bad input (the caller prints the errors and exits with status 2).
+ */
+import { readFileSync } from 'node:fs';
+import type { CliArgs } from './cli.js';
+import { ConfigErrors } from './read-options.js';
+import { readMainSection, type MainSettings } from './section-main.js';
+import { readCacheSection, type CacheSettings } from './section-cache.js';
+import { readForwardSections, type ForwardSetting } from './section-forward.js';
+import { readRecordSections, type RecordSetting } from './section-record.js';
+import { UciSyntaxError, parseUci, type UciSection } from './uci.js';
+
+export interface Settings extends MainSettings {
+  cache: CacheSettings;
+  forwards: ForwardSetting[];
+  records: RecordSetting[];
+  /** The file the settings came from, or null for embedded defaults. */
+  configFile: string | null;
+}
+
+export type LoadResult = { ok: true; settings: Settings } | { ok: false; errors: string[] };
+
+/** Known section types; anything else is an error. */
+const SECTION_TYPES = ['telemute', 'cache', 'forward', 'record'];
+
+/** Reads the config file (if any), applies the flags, validates. */
+export function loadSettings(args: CliArgs, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): LoadResult {
+  const file = args.config;
+  const errors = new ConfigErrors(file ?? 'command line');
+  let sections: UciSection[] = [];
+  if (file !== null) {
+    try {
+      sections = parseUci(readFile(file));
+    } catch (err) {
+      if (err instanceof UciSyntaxError) errors.add(err.line, null, err.message);
+      else errors.add(null, null, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return { ok: false, errors: errors.messages };
+    }
+  }
+  for (const s of sections) {
+    if (!SECTION_TYPES.includes(s.type)) errors.add(s.line, null, `unknown section 'config ${s.type}' (known: ${SECTION_TYPES.join(', ')})`);
+  }
+  const only = (type: string) => {
+    const found = sections.filter((s) => s.type === type);
+    if (found.length > 1) errors.add(found[1].line, null, `'config ${type}' may appear only once`);
+    return found[0] ?? null;
+  };
+  const main = readMainSection(only('telemute'), args, errors);
+  const cache = readCacheSection(only('cache'), errors);
+  const forwards = readForwardSections(sections.filter((s) => s.type === 'forward'), errors);
+  const records = readRecordSections(sections.filter((s) => s.type === 'record'), errors);
+  if (errors.messages.length > 0) return { ok: false, errors: errors.messages };
+  return { ok: true, settings: { ...main, cache, forwards, records, configFile: file } };
+}

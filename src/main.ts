@@ -1,0 +1,137 @@
+/**
+ * telemute's entry point: wiring only. Reads the command line and settings, builds the resolver,
+ * binds the sockets, starts the admin server, and handles signals. Bad settings exit with status
+ * 2 and every error listed; nothing a client sends can end the process.
+ */
+import { mkdirSync, statSync } from 'node:fs';
+import { USAGE, UsageError, parseArgs, type CliArgs } from './config/cli.js';
+import { formatHostPort } from './config/address.js';
+import { loadSettings, type Settings } from './config/settings.js';
+import { log, logLimited, setLogLevel } from './log.js';
+import { readDomainList, type DomainList } from './policy/domain-list.js';
+import { createResolver } from './resolver/resolver.js';
+import { listenTcp } from './resolver/server/tcp.js';
+import { listenUdp, type Listener } from './resolver/server/udp.js';
+import { readSystemUpstreams } from './upstream/system-resolvers.js';
+import { VERSION } from './version.js';
+
+/** Runs the command line; resolves with the exit code (serve resolves only on shutdown). */
+export async function main(argv: string[]): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`telemute: ${err.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.command === 'help') return (process.stdout.write(USAGE + '\n'), 0);
+  if (args.command === 'version') return (process.stdout.write(`telemute ${VERSION}\n`), 0);
+  const loaded = loadSettings(args);
+  if (!loaded.ok) {
+    process.stderr.write(`telemute: bad configuration:\n${loaded.errors.map((e) => `  ${e}\n`).join('')}`);
+    return 2;
+  }
+  const settings = loaded.settings;
+  setLogLevel(settings.logLevel);
+  if (args.command === 'passwd') return (await import('./web/password-command.js')).passwdCommand(settings.stateDir);
+  return serve(settings);
+}
+
+async function serve(settings: Settings): Promise<number> {
+  guardProcess();
+  mkdirSync(settings.stateDir, { recursive: true });
+  mkdirSync(settings.volatileDir, { recursive: true });
+  const upstreams = settings.upstreams.length > 0 ? settings.upstreams : readSystemUpstreams(settings.resolvFile);
+  if (upstreams.length === 0) log('warn', `no upstream servers (none configured, none usable in ${settings.resolvFile}): names that are not local get SERVFAIL`);
+  else log('info', `upstreams: ${upstreams.join(', ')}${settings.upstreams.length === 0 ? ` (from ${settings.resolvFile})` : ''}`);
+
+  const blocked = loadBlocklists(settings.blocklists);
+  const resolver = createResolver(settings, { upstreams, blocked: blocked.wires });
+  log('info', `clients allowed from: ${resolver.access.prefixes().join(', ')}`);
+
+  const listeners: Listener[] = [];
+  try {
+    for (const a of settings.listen) {
+      listeners.push(await listenUdp(a.host, a.port, resolver.handle));
+      listeners.push(await listenTcp(a.host, listeners[listeners.length - 1].port, resolver.handle));
+    }
+  } catch (err) {
+    log('error', `cannot listen: ${(err as Error).message}`);
+    return 1;
+  }
+  const admin = settings.admin ? await startAdmin(settings, resolver) : null;
+
+  // The system's list changes when the WAN reconnects; the access list when interfaces change.
+  const watch = settings.upstreams.length === 0 ? watchSystemUpstreams(settings.resolvFile, resolver.setUpstreams) : null;
+  const refresh = setInterval(() => resolver.access.refresh(), 60_000);
+  refresh.unref();
+
+  log('info', `telemute ${VERSION} ready: DNS on ${settings.listen.map(formatHostPort).join(', ')}${admin ? `, admin on ${admin.url}` : ''}`);
+  return new Promise((resolve) => {
+    const stop = async (signal: string) => {
+      log('info', `${signal}: shutting down`);
+      if (watch) clearInterval(watch);
+      clearInterval(refresh);
+      await Promise.allSettled([...listeners.map((l) => l.close()), admin?.close()]);
+      resolver.close();
+      resolve(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}
+
+function loadBlocklists(files: string[]): DomainList {
+  const list: DomainList = { wires: new Set(), lines: 0, bad: 0, samples: [] };
+  for (const file of files) {
+    try {
+      const before = list.bad;
+      readDomainList(file, list);
+      if (list.bad > before) log('warn', `blocklist ${file}: ${list.bad - before} bad lines skipped (${list.samples.join('; ')})`);
+    } catch (err) {
+      log('error', `${(err as Error).message}: list skipped`);
+    }
+  }
+  if (files.length > 0) log('info', `blocklists: ${list.wires.size} names from ${files.length} file(s)`);
+  return list;
+}
+
+async function startAdmin(settings: Settings, resolver: ReturnType<typeof createResolver>) {
+  try {
+    const { startAdmin } = await import('./web/start.js');
+    return await startAdmin(settings, resolver);
+  } catch (err) {
+    // DNS is the lifeline: the house keeps resolving even if the admin cannot start.
+    log('error', `admin server not started: ${(err as Error).message}`);
+    return null;
+  }
+}
+
+function watchSystemUpstreams(file: string, apply: (urls: string[]) => void): NodeJS.Timeout {
+  let mtime = mtimeOf(file);
+  const timer = setInterval(() => {
+    const m = mtimeOf(file);
+    if (m === mtime) return;
+    mtime = m;
+    const urls = readSystemUpstreams(file);
+    log('info', `upstreams from ${file} changed: ${urls.join(', ') || 'none'}`);
+    apply(urls);
+  }, 5000);
+  timer.unref();
+  return timer;
+}
+
+function mtimeOf(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** Last line of defence: a bug must not take the house's DNS down. Logged, counted, survived. */
+function guardProcess() {
+  process.on('uncaughtException', (err) => logLimited('error', 'uncaught', `uncaught exception: ${err?.stack ?? err}`));
+  process.on('unhandledRejection', (err) => logLimited('error', 'unhandled', `unhandled rejection: ${(err as Error)?.stack ?? err}`));
+}

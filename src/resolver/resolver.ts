@@ -1,0 +1,97 @@
+/**
+ * Builds the resolver from settings: the cache, the upstream sets, every stage, and the pipeline
+ * that orders them. Knows no sockets (main.ts binds those) so tests can drive it in-process.
+ */
+import type { Settings } from '../config/settings.js';
+import { createCacheStore, type CacheStore } from '../cache/store.js';
+import type { CacheLimits } from '../cache/entry.js';
+import { createAccessList, type AccessList } from '../net/access.js';
+import { createTcpTransport } from '../upstream/tcp-transport.js';
+import { createUdpTransport } from '../upstream/udp-transport.js';
+import { parseUpstream, type Upstream } from '../upstream/server.js';
+import { createUpstreamSet, type UpstreamSet, type Transports } from '../upstream/upstream-set.js';
+import { compileRecord } from './local-records.js';
+import { createPipeline, orderStages, type Pipeline } from './pipeline.js';
+import { createHandler, type HandlerStats, type PacketHandler } from './server/handler.js';
+import { accessStage } from './stages/access.js';
+import { cacheStage } from './stages/cache.js';
+import { decodeStage } from './stages/decode.js';
+import { identifyStage } from './stages/identify.js';
+import { inspectStage } from './stages/inspect.js';
+import { localStage } from './stages/local.js';
+import { policyStage } from './stages/policy.js';
+import { newCounters, recordStage, type Counters } from './stages/record.js';
+import { respondStage } from './stages/respond.js';
+import { upstreamStage } from './stages/upstream.js';
+
+export interface ResolverDeps {
+  /** Upstream URLs for the default set (explicit, or read from the system's list). */
+  upstreams: string[];
+  /** Blocked names, lowercase wire strings. */
+  blocked: Set<string>;
+  now?: () => number;
+  access?: AccessList;
+}
+
+export interface Resolver {
+  handle: PacketHandler;
+  pipeline: Pipeline;
+  cache: CacheStore;
+  counters: Counters;
+  handlerStats: HandlerStats;
+  defaultUpstreams: UpstreamSet;
+  access: AccessList;
+  /** Replaces the default upstreams (the system's list changed). */
+  setUpstreams(urls: string[]): void;
+  close(): void;
+}
+
+/** Wires a resolver; throws at startup on settings that cannot work. */
+export function createResolver(settings: Settings, deps: ResolverDeps): Resolver {
+  const now = deps.now ?? Date.now;
+  const transports: Transports = { udp: createUdpTransport(), tcp: createTcpTransport(), now };
+  const set = (name: string, urls: string[]) => createUpstreamSet(name, urls.map(parseUpstream), transports);
+  const defaultUpstreams = set('default', deps.upstreams);
+  const c = settings.cache;
+  const cache = createCacheStore({ maxEntries: c.size, maxBytes: c.maxBytes });
+  const limits: CacheLimits = { minTtl: c.minTtl, maxTtl: c.maxTtl, negativeMaxTtl: c.negativeMaxTtl, staleTtl: c.serveStale ? c.staleTtl : 0 };
+  const access = deps.access ?? createAccessList(settings.allow);
+  const counters = newCounters();
+  const stages = orderStages({
+    decode: decodeStage(),
+    access: accessStage(access),
+    identify: identifyStage(),
+    policy: policyStage({ blocked: deps.blocked }),
+    local: localStage({
+      records: settings.records.map((r) => compileRecord(r.name, r.type, r.value, r.ttl)),
+      forwards: settings.forwards.map((f) => ({ domain: f.domain, set: set(`forward ${f.domain}`, f.servers) })),
+      lanDomain: settings.lanDomain,
+      localServer: settings.localServer ? set('local', [settings.localServer]) : null,
+      upstreams: defaultUpstreams,
+    }),
+    cache: cacheStage({ store: cache, serveStale: c.serveStale, now }),
+    upstream: upstreamStage({ upstreams: defaultUpstreams, store: cache, limits, failureTtl: c.servfailTtl, now }),
+    inspect: inspectStage(),
+    respond: respondStage(now),
+    record: recordStage(counters),
+  });
+  const pipeline = createPipeline(stages.beforeSend, stages.afterSend);
+  const handlerStats: HandlerStats = { crashes: 0 };
+  return {
+    handle: createHandler(pipeline, handlerStats, now),
+    pipeline,
+    cache,
+    counters,
+    handlerStats,
+    defaultUpstreams,
+    access,
+    setUpstreams(urls) {
+      const fresh: Upstream[] = urls.map(parseUpstream);
+      defaultUpstreams.upstreams.splice(0, defaultUpstreams.upstreams.length, ...fresh);
+    },
+    close() {
+      transports.udp.close();
+      transports.tcp.close();
+    },
+  };
+}
