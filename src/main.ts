@@ -9,7 +9,7 @@ import { formatHostPort } from './config/address.js';
 import { loadSettings, type Settings } from './config/settings.js';
 import { log, logLimited, setLogLevel } from './log.js';
 import { readDomainList, type DomainList } from './policy/domain-list.js';
-import { createResolver } from './resolver/resolver.js';
+import { createResolver, type Resolver } from './resolver/resolver.js';
 import { listenTcp } from './resolver/server/tcp.js';
 import { listenUdp, type Listener } from './resolver/server/udp.js';
 import { readSystemUpstreams } from './upstream/system-resolvers.js';
@@ -60,7 +60,7 @@ async function serve(settings: Settings): Promise<number> {
     log('error', `cannot listen: ${(err as Error).message}`);
     return 1;
   }
-  const admin = settings.admin ? await startAdmin(settings, resolver) : null;
+  const admin = await startAdmin(settings, resolver);
 
   // The system's list changes when the WAN reconnects; the access list when interfaces change.
   const watch = settings.upstreams.length === 0 ? watchSystemUpstreams(settings.resolvFile, resolver.setUpstreams) : null;
@@ -97,7 +97,7 @@ function loadBlocklists(files: string[]): DomainList {
   return list;
 }
 
-async function startAdmin(settings: Settings, resolver: ReturnType<typeof createResolver>) {
+async function startAdmin(settings: Settings, resolver: Resolver) {
   try {
     const { startAdmin } = await import('./web/start.js');
     return await startAdmin(settings, resolver);

@@ -1,0 +1,77 @@
+/**
+ * The admin HTTP app: wiring only. Middleware order matters and lives here:
+ *   1. security headers — first, so every response, 404s and 500s included, carries them
+ *   2. no-store, body limit — before the guard: cheap refusals first
+ *   3. guard — deny by default on /api/*, public routes listed below
+ *   4. routes
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { log as processLog, type Level } from '../log.js';
+import { adminFile } from './admin-file.js';
+import type { AdminEnv } from './context.js';
+import { apiError, errorHandler, notFound } from './errors.js';
+import { apiGuard } from './guard.js';
+import { createLoginLimiter } from './login-limiter.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
+import { securityHeaders } from './security-headers.js';
+import { createSessions } from './sessions.js';
+
+/** What the admin app needs from the rest of telemute. */
+export interface AdminDeps {
+  /** Directory for admin.json (password hash, API tokens). */
+  stateDir: string;
+  /** Detailed health for authenticated callers. */
+  health: () => Record<string, unknown>;
+  /** Clock, epoch ms; default Date.now. */
+  now?: () => number;
+  /** Log sink; default the process log. */
+  log?: (level: Level, msg: string) => void;
+  /** Version shown by /api/health; default 'dev'. */
+  version?: string;
+}
+
+/** Routes reachable without credentials. Everything else under /api/ needs a session or token. */
+const PUBLIC_ROUTES = ['POST /api/login', 'GET /api/health'] as const;
+
+/** Largest request body, bytes. Admin requests are small JSON; this bounds memory per request. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Builds the admin app.
+ *
+ * @example
+ * const app = createAdminApp({ stateDir: '/etc/telemute', health: () => ({ queries: 0 }) });
+ * await startAdminServer(app, { host: '192.168.1.1', port: 8080 });
+ */
+export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? processLog;
+  const file = adminFile(deps.stateDir);
+  const sessions = createSessions({ now });
+
+  const app = new Hono<AdminEnv>();
+  app.use('*', securityHeaders());
+  app.use('/api/*', async function noStore(c, next) {
+    await next();
+    c.header('Cache-Control', 'no-store'); // answers hold tokens and per-device data
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => apiError(c, 413, 'too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`),
+    }),
+  );
+  app.use('/api/*', apiGuard({ file, sessions, publicRoutes: PUBLIC_ROUTES }));
+
+  healthRoutes(app, { version: deps.version ?? 'dev', now, startedAt: now(), health: deps.health });
+  sessionRoutes(app, { file, sessions, limiter: createLoginLimiter({ now }), log });
+  tokenRoutes(app, { file, now, log });
+
+  app.notFound(notFound);
+  app.onError(errorHandler(log));
+  return app;
+}

@@ -1,0 +1,46 @@
+/**
+ * Starts the admin server for the running resolver: applies TELEMUTE_ADMIN_PASSWORD, builds the
+ * app with a health view of the resolver, and listens. Failure here never stops DNS (main.ts).
+ */
+import { formatHostPort } from '../config/address.js';
+import type { Settings } from '../config/settings.js';
+import { log } from '../log.js';
+import type { Resolver } from '../resolver/resolver.js';
+import { VERSION } from '../version.js';
+import { createAdminApp } from './app.js';
+import { applyEnvPassword } from './passwd.js';
+import { startAdminServer } from './server.js';
+
+export interface RunningAdmin {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the admin on settings.admin; null when it is off. */
+export async function startAdmin(settings: Settings, resolver: Resolver): Promise<RunningAdmin | null> {
+  if (settings.admin === null) return null;
+  const applied = await applyEnvPassword(settings.stateDir, process.env);
+  if (applied === 'updated') log('info', 'admin password set from TELEMUTE_ADMIN_PASSWORD');
+  delete process.env.TELEMUTE_ADMIN_PASSWORD; // no child process or later reader gets it
+  const app = createAdminApp({ stateDir: settings.stateDir, health: () => resolverHealth(resolver), version: VERSION, log });
+  const server = await startAdminServer(app, settings.admin);
+  return { url: `http://${formatHostPort({ host: settings.admin.host, port: server.port })}`, close: server.close };
+}
+
+/** What the authenticated health endpoint shows about the resolver. */
+export function resolverHealth(r: Resolver): Record<string, unknown> {
+  return {
+    queries: { ...r.counters },
+    cache: r.cache.stats(),
+    upstreams: r.defaultUpstreams.upstreams.map((u) => ({
+      url: u.url,
+      srttMs: Math.round(u.srtt * 10) / 10,
+      sent: u.sent,
+      errors: u.errors,
+      down: u.downUntil > Date.now(),
+    })),
+    stageErrors: { ...r.pipeline.stageErrors },
+    crashes: r.handlerStats.crashes,
+    heapUsedBytes: process.memoryUsage().heapUsed,
+  };
+}
