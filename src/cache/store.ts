@@ -24,6 +24,8 @@ export interface CacheStore {
   /** Whether resolving `key` failed recently. */
   hasFailed(key: string, now: number): boolean;
   clear(): void;
+  /** Every entry, oldest first (for saving across a restart). */
+  entries(): IterableIterator<CachedAnswer>;
   stats(): { entries: number; bytes: number; evictions: number; failures: number };
 }
 
@@ -92,6 +94,7 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
       failures.clear();
       bytes = 0;
     },
+    entries: () => map.values(),
     stats: () => ({ entries: map.size, bytes, evictions, failures: failures.size }),
   };
 }
