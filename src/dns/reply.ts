@@ -52,11 +52,22 @@ export interface ReplyParts {
   opt?: OptParts;
 }
 
+// OPT records without EDE text are few (DO × extended RCODE × EDE code): made once, then reused
+// (read-only: they are copied into each reply). Saves an allocation per blocked answer.
+const optMemo = new Map<number, Buffer>();
+function sharedOpt(dnssecOk: boolean, extended: number, parts?: OptParts): Buffer {
+  if (parts?.ede?.text) return optRecord(dnssecOk, extended, parts);
+  const key = (parts?.ede ? parts.ede.code + 1 : 0) * 512 + extended * 2 + (dnssecOk ? 1 : 0);
+  let opt = optMemo.get(key);
+  if (opt === undefined) optMemo.set(key, (opt = optRecord(dnssecOk, extended, parts)));
+  return opt;
+}
+
 /** Header + the query's question + records + OPT (when the query had one). */
 export function buildReply(q: QueryHead, parts: ReplyParts): Buffer {
   const rcode = parts.rcode & 0x0f;
   const extended = parts.rcode >> 4;
-  const opt = q.hasOpt ? optRecord(q.dnssecOk, extended, parts.opt) : null;
+  const opt = q.hasOpt ? sharedOpt(q.dnssecOk, extended, parts.opt) : null;
   const records = parts.records;
   const qlen = q.questionEnd - HEADER_SIZE;
   const size = q.questionEnd + (records ? records.length : 0) + (opt ? opt.length : 0);

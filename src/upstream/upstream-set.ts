@@ -58,43 +58,87 @@ export function createUpstreamSet(name: string, upstreams: Upstream[], t: Transp
     u.srtt = u.srtt * 0.8 + rtt * 0.2;
   }
 
-  async function exchangeOnce(u: Upstream, query: Buffer, timeout: number): Promise<Buffer | null> {
+  /** One try: an exchange that stays open until the deadline, with a TC retry over TCP (RFC 7766 §5). */
+  async function attempt(u: Upstream, query: Buffer, deadline: number): Promise<Resolved | null> {
     u.sent++;
-    return u.protocol === 'tcp' ? t.tcp.exchange(u, query, timeout) : t.udp.exchange(u, query, timeout);
+    const wait = Math.max(1, deadline - t.now());
+    let response = u.protocol === 'tcp' ? await t.tcp.exchange(u, query, wait) : await t.udp.exchange(u, query, wait);
+    if (response !== null && response[2] & FLAG2.TC && u.protocol === 'udp') {
+      response = await t.tcp.exchange(u, query, Math.max(1, deadline - t.now()));
+    }
+    const scan = response === null ? null : scanMessage(response);
+    return response === null || scan === null ? null : { response, scan, upstream: u };
   }
 
-  async function resolve(query: Buffer, deadline: number): Promise<Resolved | null> {
-    if (upstreams.length === 0) return null;
-    const tried = new Set<Upstream>();
-    let fallback: Resolved | null = null;
-    for (let now = t.now(); now < deadline; now = t.now()) {
-      let u = pick(tried, now);
-      if (u === undefined) {
-        tried.clear(); // every upstream had its turn: start another round
-        u = pick(tried, now)!;
-      }
-      tried.add(u);
-      const timeout = Math.min(Math.max(MIN_TRY_MS, u.srtt * 4 + 50), MAX_TRY_MS, deadline - now);
-      let response = await exchangeOnce(u, query, timeout);
-      if (response !== null && response[2] & FLAG2.TC && u.protocol === 'udp') {
-        // RFC 7766 §5: a truncated answer is retried over TCP to the same server.
-        response = await t.tcp.exchange(u, query, Math.max(1, deadline - t.now()));
-      }
-      const scan = response === null ? null : scanMessage(response);
-      if (response === null || scan === null) {
-        failed(u, t.now());
-        continue;
-      }
-      answered(u, t.now() - now);
-      const result = { response, scan, upstream: u };
-      // dnsmasq's rule: SERVFAIL/REFUSED/NOTIMP from one server means ask the next one, if any.
-      if ((scan.rcode === RCODE.SERVFAIL || scan.rcode === RCODE.REFUSED || scan.rcode === RCODE.NOTIMP) && tried.size < upstreams.length) {
-        fallback = result;
-        continue;
-      }
-      return result;
-    }
-    return fallback;
+  /**
+   * Sends to the best upstream; if it has not answered within its per-try timeout, sends to the
+   * next (or again, with a new ID and port), keeping every earlier try open until the deadline:
+   * a slow answer to the first try is still taken (as dnsmasq and unbound do), and the slow
+   * server's RTT estimate grows so it gets more time next time.
+   */
+  function resolve(query: Buffer, deadline: number): Promise<Resolved | null> {
+    if (upstreams.length === 0) return Promise.resolve(null);
+    return new Promise((settle) => {
+      const tried = new Set<Upstream>();
+      let open = 0;
+      let done = false;
+      let fallback: Resolved | null = null;
+      let timer: NodeJS.Timeout | undefined;
+      let backstop: NodeJS.Timeout | undefined;
+      const finish = (result: Resolved | null) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        clearTimeout(backstop);
+        settle(result);
+      };
+      const launch = () => {
+        const now = t.now();
+        if (done) return;
+        if (now >= deadline) return open === 0 ? finish(fallback) : undefined;
+        let u = pick(tried, now);
+        if (u === undefined) {
+          tried.clear(); // every upstream had its turn: another round
+          u = pick(tried, now)!;
+        }
+        tried.add(u);
+        const started = now;
+        const server = u;
+        let overdue = false;
+        open++;
+        timer = setTimeout(() => {
+          overdue = true;
+          failed(server, t.now());
+          launch();
+        }, Math.min(Math.max(MIN_TRY_MS, u.srtt * 4 + 50), MAX_TRY_MS, deadline - now));
+        attempt(server, query, deadline).then((result) => {
+          open--;
+          if (done) return;
+          if (result === null) {
+            if (!overdue) failed(server, t.now());
+            if (open === 0 && t.now() >= deadline) finish(fallback);
+            else if (!overdue) {
+              clearTimeout(timer);
+              launch();
+            }
+            return;
+          }
+          answered(server, t.now() - started);
+          // dnsmasq's rule: SERVFAIL/REFUSED/NOTIMP from one server means ask the next one, if any.
+          const rcode = result.scan.rcode;
+          if ((rcode === RCODE.SERVFAIL || rcode === RCODE.REFUSED || rcode === RCODE.NOTIMP) && tried.size < upstreams.length) {
+            fallback = result;
+            clearTimeout(timer);
+            launch();
+            return;
+          }
+          finish(result);
+        });
+      };
+      // Whatever happens below, the caller hears back by the deadline.
+      backstop = setTimeout(() => finish(fallback), Math.max(0, deadline - t.now()) + 5);
+      launch();
+    });
   }
 
   return { name, upstreams, resolve };

@@ -18,7 +18,7 @@ export interface Listener {
 /** Binds a UDP socket on host:port (port 0: any free port) and serves it. */
 export function listenUdp(host: string, port: number, handle: PacketHandler): Promise<Listener> {
   const v6 = isIP(host) === 6;
-  const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6, recvBufferSize: 1 << 20, sendBufferSize: 1 << 20 });
+  const socket = dgram.createSocket({ type: v6 ? "udp6" : "udp4", ipv6Only: v6 });
   const send = (reply: Buffer | null, q: Query) => {
     if (reply !== null) socket.send(reply, q.client.port, q.client.address);
   };

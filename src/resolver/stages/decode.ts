@@ -40,11 +40,12 @@ export function decode(q: Query): Verdict {
   if (edns === MALFORMED) return reply(errorReply(q, RCODE.FORMERR), 'malformed');
   if (edns === BAD_VERSION) return reply(errorReply(q, RCODE.BADVERS), 'malformed');
   q.maxSize = q.transport === 'tcp' ? 65535 : q.hasOpt ? Math.max(512, q.maxSize) : 512;
-  q.nameWire = lowerWire(raw, HEADER_SIZE, nameEnd);
+  // One string for name + QTYPE + QCLASS; the name is a slice of it (V8 shares the characters).
+  const question = lowerWire(raw, HEADER_SIZE, nameEnd + 4);
+  q.nameWire = question.slice(0, nameEnd - HEADER_SIZE);
   // DO and CD change what the upstream returns (RRSIGs, unvalidated data): separate cache entries.
   const flags = (q.dnssecOk ? 1 : 0) | (raw[3] & FLAG3.CD ? 2 : 0);
-  const tail = raw.latin1Slice(nameEnd, nameEnd + 4);
-  q.key = flags === 0 ? q.nameWire + tail : q.nameWire + tail + String.fromCharCode(flags);
+  q.key = flags === 0 ? question : question + String.fromCharCode(flags);
   return NEXT;
 }
 
@@ -81,10 +82,13 @@ function readEdns(q: Query, raw: Buffer): number {
   return OK;
 }
 
-/** The name's wire bytes as a latin1 string with ASCII letters lowercased (DNS is case-blind only for ASCII, RFC 4343). */
+/**
+ * The question's wire bytes as a latin1 string with the name's ASCII letters lowercased (DNS is
+ * case-blind only for ASCII, RFC 4343). The last 4 bytes (QTYPE, QCLASS) are kept as they are.
+ */
 function lowerWire(raw: Buffer, start: number, end: number): string {
   let upper = false;
-  for (let i = start; i < end; i++) {
+  for (let i = start; i < end - 4; i++) {
     const c = raw[i];
     if (c >= 0x41 && c <= 0x5a) {
       upper = true;
@@ -93,7 +97,7 @@ function lowerWire(raw: Buffer, start: number, end: number): string {
   }
   if (!upper) return raw.latin1Slice(start, end);
   const copy = Buffer.from(raw.subarray(start, end));
-  for (let i = 0; i < copy.length; i++) {
+  for (let i = 0; i < copy.length - 4; i++) {
     const c = copy[i];
     if (c >= 0x41 && c <= 0x5a) copy[i] = c + 32;
   }

