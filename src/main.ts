@@ -8,7 +8,7 @@ import { USAGE, UsageError, parseArgs, type CliArgs } from './config/cli.js';
 import { formatHostPort } from './config/address.js';
 import { loadSettings, type Settings } from './config/settings.js';
 import { log, logLimited, setLogLevel } from './log.js';
-import { readDomainList, type DomainList } from './policy/domain-list.js';
+import { emptyDomainList, readDomainList, type DomainList } from './policy/domain-list.js';
 import { createResolver, type Resolver } from './resolver/resolver.js';
 import { listenTcp } from './resolver/server/tcp.js';
 import { listenUdp, type Listener } from './resolver/server/udp.js';
@@ -117,7 +117,7 @@ function keepCache(resolver: Resolver, store: VolatileStore) {
 }
 
 function loadBlocklists(files: string[]): DomainList {
-  const list: DomainList = { wires: new Set(), lines: 0, bad: 0, samples: [] };
+  const list = emptyDomainList();
   for (const file of files) {
     try {
       const before = list.bad;
