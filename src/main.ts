@@ -36,7 +36,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const settings = loaded.settings;
   setLogLevel(settings.logLevel);
-  if (args.command === 'passwd') return (await import('./web/password-command.js')).passwdCommand(settings.stateDir);
+  if (args.command === 'passwd') {
+    mkdirSync(settings.stateDir, { recursive: true });
+    return (await import('./web/password-command.js')).passwdCommand(settings.stateDir);
+  }
   return serve(settings);
 }
 
