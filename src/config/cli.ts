@@ -50,7 +50,7 @@ export function parseArgs(argv: string[]): CliArgs {
     if (key === undefined) throw new UsageError(`unknown argument '${argv[i]}'`);
     if (value === undefined) {
       value = argv[++i];
-      if (value === undefined) throw new UsageError(`${flag} needs a value`);
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
     }
     if (flag in REPEATABLE) (args[key] as string[]).push(value);
     else (args as unknown as Record<string, string>)[key] = value;

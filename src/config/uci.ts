@@ -73,16 +73,29 @@ function tokenize(line: string, lineNo: number): string[] {
       i++;
     } else if (c === '#') {
       break;
-    } else if (c === "'" || c === '"') {
-      const end = line.indexOf(c, i + 1);
-      if (end < 0) throw new UciSyntaxError(lineNo, `unterminated ${c === "'" ? 'single' : 'double'} quote`);
-      words.push(line.slice(i + 1, end));
-      i = end + 1;
     } else {
-      let end = i;
-      while (end < line.length && !/[\s#'"]/.test(line[end])) end++;
-      words.push(line.slice(i, end));
-      i = end;
+      // One word is quoted and bare pieces glued together, as sh reads them: `uci export` writes
+      // an apostrophe as 'it'\''s'.
+      let word = '';
+      while (i < line.length && line[i] !== ' ' && line[i] !== '\t') {
+        const q = line[i];
+        if (q === "'" || q === '"') {
+          const end = line.indexOf(q, i + 1);
+          if (end < 0) throw new UciSyntaxError(lineNo, `unterminated ${q === "'" ? 'single' : 'double'} quote`);
+          word += line.slice(i + 1, end);
+          i = end + 1;
+        } else if (q === '\\' && i + 1 < line.length) {
+          word += line[i + 1];
+          i += 2;
+        } else if (q === '#' && word === '') {
+          break;
+        } else {
+          word += q;
+          i++;
+        }
+      }
+      if (word === '' && line[i] === '#') break;
+      words.push(word);
     }
   }
   return words;

@@ -20,7 +20,7 @@ export function skipName(buf: Uint8Array, off: number): number {
     if ((b & 0xc0) === 0xc0) return off + 2 <= buf.length ? off + 2 : -1;
     if (b & 0xc0) return -1; // 0x40/0x80 label types are obsolete (RFC 6891 §5)
     len += b + 1;
-    if (len > 255) return -1;
+    if (len > 254) return -1; // with the root octet, a name is at most 255 (RFC 1035 §2.3.4)
     off += b + 1;
   }
   return -1;
@@ -47,7 +47,7 @@ export function readName(buf: Uint8Array, off: number): string | null {
     }
     if (b & 0xc0) return null;
     total += b + 1;
-    if (total > 255 || off + 1 + b > buf.length) return null;
+    if (total > 254 || off + 1 + b > buf.length) return null;
     if (out !== '') out += '.';
     for (let i = off + 1; i <= off + b; i++) out += escapeLabelByte(buf[i]);
     off += b + 1;

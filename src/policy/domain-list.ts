@@ -77,7 +77,7 @@ function parseLine(b: Uint8Array, start: number, end: number, wire: Buffer, list
   }
   for (let k = first; k < tokens.length; k++) {
     const len = toWire(b, tokens[k][0], tokens[k][1], wire);
-    if (len === SINGLE_LABEL && first === 1) continue; // hosts-file housekeeping: localhost, broadcasthost
+    if (first === 1 && (len === SINGLE_LABEL || wire.latin1Slice(0, len) === LOCALDOMAIN)) continue; // hosts-file housekeeping: localhost, broadcasthost
     if (len < 0) return false;
     list.wires.add(wire.latin1Slice(0, len));
   }
@@ -118,3 +118,4 @@ function toWire(b: Uint8Array, start: number, end: number, out: Buffer): number 
 }
 
 const SINGLE_LABEL = -2;
+const LOCALDOMAIN = '\x09localhost\x0blocaldomain\x00';

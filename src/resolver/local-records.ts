@@ -63,8 +63,8 @@ function rr(owner: Buffer, type: number, ttl: number, rdata: Buffer): Buffer {
   return out;
 }
 
-/** Answers q with the CNAME and what its target resolves to (locally or upstream). */
-export async function resolveCname(q: Query, cname: LocalRecord, local: Map<string, LocalRecord[]>, upstreams: UpstreamSet, deadline: number): Promise<Buffer> {
+/** Answers q with the CNAME and what its target resolves to: locally, through `upstreams`, or (null) not at all. */
+export async function resolveCname(q: Query, cname: LocalRecord, local: Map<string, LocalRecord[]>, upstreams: UpstreamSet | null, deadline: number): Promise<Buffer> {
   const parts = [cname.record];
   const target = cname.target!;
   // The target name sits in the CNAME's RDATA, right after the question: point there.
@@ -73,7 +73,7 @@ export async function resolveCname(q: Query, cname: LocalRecord, local: Map<stri
   const own = local.get(target);
   if (own !== undefined) {
     for (const r of own) if (r.type === q.qtype) parts.push(rr(targetOwner, r.type, r.ttl, r.rdata));
-  } else {
+  } else if (upstreams !== null) {
     const query = buildQuery({ nameWire: target, qtype: q.qtype, qclass: q.qclass, dnssecOk: false, checkingDisabled: false });
     const got = await upstreams.resolve(query, deadline);
     if (got !== null && (got.scan.rcode === RCODE.NOERROR || got.scan.rcode === RCODE.NXDOMAIN)) {

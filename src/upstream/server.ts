@@ -55,6 +55,8 @@ export function parseUpstream(text: string): Upstream {
   }
   if (!isIP(host)) throw new Error(`'${text}': upstream must be an IP address (names would need a resolver to resolve them)`);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`'${text}': port must be 1-65535`);
+  // Replies are matched against Node's canonical text of the sender's address (RFC 5952 form).
+  if (isIP(host) === 6 && !host.includes('%')) host = new URL(`http://[${host}]/`).hostname.slice(1, -1);
   const shown = isIP(host) === 6 ? `[${host}]` : host;
   return { url: `${protocol}://${shown}:${port}`, protocol, host, port, srtt: 50, failures: 0, downUntil: 0, sent: 0, errors: 0 };
 }

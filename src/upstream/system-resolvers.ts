@@ -22,12 +22,12 @@ export function parseResolvConf(text: string, own: Set<string>): string[] {
   for (const line of text.split('\n')) {
     const m = /^\s*nameserver\s+(\S+)/.exec(line);
     if (!m) continue;
-    const addr = m[1].replace(/%.*$/, ''); // drop a link-local zone index
-    const v = addressValue(addr);
-    if (!isIP(addr) || v === null) continue;
+    const bare = m[1].replace(/%.*$/, ''); // compared without the zone index...
+    const v = addressValue(bare);
+    if (!isIP(bare) || v === null) continue;
     const isLoopback = (v >> 24n) === 0xffff7fn || v === 1n || v === 0n || v === 0xffff00000000n;
     if (isLoopback || own.has(String(v))) continue;
-    if (!out.includes(addr)) out.push(addr);
+    if (!out.includes(m[1])) out.push(m[1]); // ...but kept: a link-local server is unreachable without it
   }
   return out;
 }

@@ -111,13 +111,15 @@ export function createUpstreamSet(name: string, upstreams: Upstream[], t: Transp
           failed(server, t.now());
           launch();
         }, Math.min(Math.max(MIN_TRY_MS, u.srtt * 4 + 50), MAX_TRY_MS, deadline - now));
-        attempt(server, query, deadline).then((result) => {
+        const settled = (result: Resolved | null) => {
           open--;
           if (done) return;
           if (result === null) {
             if (!overdue) failed(server, t.now());
             if (open === 0 && t.now() >= deadline) finish(fallback);
-            else if (!overdue) {
+            else if (!overdue && tried.size < upstreams.length) {
+              // Failed at once (refused, garbage): go on to a server not yet tried. The same
+              // server is only asked again when the per-try timer fires: no hot loop.
               clearTimeout(timer);
               launch();
             }
@@ -133,7 +135,8 @@ export function createUpstreamSet(name: string, upstreams: Upstream[], t: Transp
             return;
           }
           finish(result);
-        });
+        };
+        attempt(server, query, deadline).then(settled, () => settled(null));
       };
       // Whatever happens below, the caller hears back by the deadline.
       backstop = setTimeout(() => finish(fallback), Math.max(0, deadline - t.now()) + 5);

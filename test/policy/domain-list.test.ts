@@ -40,11 +40,8 @@ describe('parseDomainList', () => {
       expect(names(`${addr} ads.example.org\n${addr}\ttracker.example.net # c\n`)).toEqual(['ads.example.org', 'tracker.example.net']);
     });
 
-    // BUG: a hosts-format blocklist (e.g. StevenBlack's) starts with "127.0.0.1 localhost" and
-    // "::1 localhost"; domain-list.ts reads that as a rule, and policy runs before local, so
-    // localhost then resolves to 0.0.0.0.
-    it.fails('does not take the localhost lines of a hosts-file header as rules', () => {
-      expect(names('127.0.0.1 localhost\n127.0.0.1 localhost.localdomain\n::1 localhost\n0.0.0.0 ads.example.org\n')).toEqual(['ads.example.org']);
+    it('does not take the localhost lines of a hosts-file header as rules', () => {
+      expect(names('127.0.0.1 localhost\n::1 localhost\n255.255.255.255 broadcasthost\n0.0.0.0 ads.example.org\n')).toEqual(['ads.example.org']);
     });
   });
 
@@ -63,7 +60,7 @@ describe('parseDomainList', () => {
     });
 
     it('reads every name of a hosts-file line and skips its one-label housekeeping names', () => {
-      const l = parseDomainList('0.0.0.0 a.example.org b.example.org\n127.0.0.1 localhost\n::1 localhost ip6-localhost\n');
+      const l = parseDomainList('0.0.0.0 a.example.org b.example.org\n127.0.0.1 localhost localhost.localdomain\n::1 localhost ip6-localhost\n');
       expect([...l.wires].map(wireStringToName)).toEqual(['a.example.org', 'b.example.org']);
       expect(l.bad).toBe(0);
     });

@@ -28,16 +28,15 @@ export function decode(q: Query): Verdict {
   q.flags3 = raw[3];
   const opcode = (raw[2] >> 3) & 0x0f;
   if (raw[4] !== 0 || raw[5] !== 1) return reply(headerOnlyReply(raw, opcode === 0 ? RCODE.FORMERR : RCODE.NOTIMP), 'malformed');
-  const nameEnd = skipName(raw, HEADER_SIZE);
-  // A compressed question name is legal but never sent by real stubs; it has nothing to point to.
-  if (nameEnd < 0 || nameEnd + 4 > len || (raw[nameEnd - 2] & 0xc0) === 0xc0) return reply(headerOnlyReply(raw, RCODE.FORMERR), 'malformed');
+  const nameEnd = plainNameEnd(raw);
+  if (nameEnd < 0 || nameEnd + 4 > len) return reply(headerOnlyReply(raw, RCODE.FORMERR), 'malformed');
   q.questionEnd = nameEnd + 4;
   q.qtype = (raw[nameEnd] << 8) | raw[nameEnd + 1];
   q.qclass = (raw[nameEnd + 2] << 8) | raw[nameEnd + 3];
-  if (opcode !== 0) return reply(errorReply(q, RCODE.NOTIMP), 'malformed');
-
+  // EDNS first: every reply to a query with OPT carries one, NOTIMP included (RFC 6891 §6.1.1).
   const edns = readEdns(q, raw);
-  if (edns === MALFORMED) return reply(errorReply(q, RCODE.FORMERR), 'malformed');
+  if (edns === MALFORMED) return reply(errorReply({ ...q, hasOpt: false }, RCODE.FORMERR), 'malformed');
+  if (opcode !== 0) return reply(errorReply(q, RCODE.NOTIMP), 'malformed');
   if (edns === BAD_VERSION) return reply(errorReply(q, RCODE.BADVERS), 'malformed');
   q.maxSize = q.transport === 'tcp' ? 65535 : q.hasOpt ? Math.max(512, q.maxSize) : 512;
   // One string for name + QTYPE + QCLASS; the name is a slice of it (V8 shares the characters).
@@ -47,6 +46,24 @@ export function decode(q: Query): Verdict {
   const flags = (q.dnssecOk ? 1 : 0) | (raw[3] & FLAG3.CD ? 2 : 0);
   q.key = flags === 0 ? question : question + String.fromCharCode(flags);
   return NEXT;
+}
+
+/**
+ * End of the question name, or -1 if it is malformed or compressed: a compression pointer is legal
+ * but no real stub sends one in a question, where it has nothing to point to.
+ */
+function plainNameEnd(raw: Buffer): number {
+  let off = HEADER_SIZE;
+  let len = 0;
+  while (off < raw.length) {
+    const b = raw[off];
+    if (b === 0) return off + 1;
+    if (b & 0xc0) return -1;
+    len += b + 1;
+    if (len > 254) return -1;
+    off += b + 1;
+  }
+  return -1;
 }
 
 const OK = 0;

@@ -10,7 +10,7 @@
  */
 import { RCODE, TYPE } from '../../dns/constants.js';
 import { nameToWire } from '../../dns/name.js';
-import { addressRecord, buildReply, localNegativeReply } from '../../dns/reply.js';
+import { addressRecord, buildReply, localNegativeReply, soaRecord } from '../../dns/reply.js';
 import type { UpstreamSet } from '../../upstream/upstream-set.js';
 import { resolveCname, type LocalRecord } from '../local-records.js';
 import { NEXT, reply, type Query, type Verdict } from '../query.js';
@@ -64,20 +64,34 @@ export function localStage(options: LocalStageOptions): Stage {
     run: function local(q: Query): Verdict | Promise<Verdict> {
       if (records.size > 0) {
         const own = records.get(q.nameWire);
-        if (own !== undefined) return answerRecords(q, own, records, options.upstreams, deadlineMs);
+        if (own !== undefined) return answerRecords(q, own, records, upstreamFor, deadlineMs);
       }
-      const s = q.nameWire;
-      if (!routeTlds.has(lastLabel(s))) return NEXT;
-      for (let i = 0; i < s.length; ) {
-        const len = s.charCodeAt(i);
-        if (len === 0) return NEXT;
-        const route = routes.get(i === 0 ? s : s.slice(i));
-        if (route !== undefined) return routed(q, route, i, options.localServer);
-        i += len + 1;
-      }
-      return NEXT;
+      const found = findRoute(q.nameWire);
+      return found === null ? NEXT : routed(q, found.route, found.apex, options.localServer);
     },
   };
+
+  /** The longest route suffix of a wire name and where it starts, or null. */
+  function findRoute(s: string): { route: Route; apex: number } | null {
+    if (!routeTlds.has(lastLabel(s))) return null;
+    for (let i = 0; i < s.length; ) {
+      const len = s.charCodeAt(i);
+      if (len === 0) return null;
+      const route = routes.get(i === 0 ? s : s.slice(i));
+      if (route !== undefined) return { route, apex: i };
+      i += len + 1;
+    }
+    return null;
+  }
+
+  /** Where a name would be resolved: the same routing as a query for it (null: nowhere). */
+  function upstreamFor(wire: string): UpstreamSet | null {
+    const found = findRoute(wire);
+    if (found === null) return options.upstreams;
+    if (found.route.kind === 'forward') return found.route.set;
+    if (found.route.kind === 'zone') return options.localServer;
+    return null;
+  }
 }
 
 /** The last label of a wire name, with the root: "\3org\0" for "\7example\3org\0". */
@@ -102,9 +116,9 @@ function routed(q: Query, route: Route, apex: number, localServer: UpstreamSet |
         q.upstreams = localServer;
         return NEXT;
       }
-      return reply(localNegativeReply(q, apex), 'local');
+      return reply(emptyZoneReply(q, apex), 'local');
     case 'nxdomain':
-      return reply(localNegativeReply(q, apex), 'local');
+      return reply(localNegativeReply(q, apex), 'local'); // RFC 6761 §6.4: the apex too
     case 'localhost': {
       const rec = q.qtype === TYPE.A ? LOOPBACK4 : q.qtype === TYPE.AAAA ? LOOPBACK6 : null;
       if (rec === null) return reply(localNegativeReply(q, apex, true), 'local');
@@ -113,9 +127,21 @@ function routed(q: Query, route: Route, apex: number, localServer: UpstreamSet |
   }
 }
 
-function answerRecords(q: Query, own: LocalRecord[], all: Map<string, LocalRecord[]>, upstreams: UpstreamSet, deadlineMs: number) {
+/**
+ * An empty zone as RFC 6303 §2 serves it: NXDOMAIN below the apex, NODATA at the apex, and the
+ * apex's SOA for an SOA query, each with the SOA for negative caching.
+ */
+function emptyZoneReply(q: Query, apex: number): Buffer {
+  if (apex > 0) return localNegativeReply(q, apex);
+  if (q.qtype === TYPE.SOA) return buildReply(q, { rcode: RCODE.NOERROR, records: soaRecord(0, 300), answerCount: 1, authoritative: true });
+  return localNegativeReply(q, apex, true);
+}
+
+function answerRecords(q: Query, own: LocalRecord[], all: Map<string, LocalRecord[]>, upstreamFor: (wire: string) => UpstreamSet | null, deadlineMs: number) {
   const cname = own.find((r) => r.type === TYPE.CNAME);
   if (cname !== undefined && q.qtype !== TYPE.CNAME) {
+    // The target is resolved where a query for it would go: a LAN name never leaves the house.
+    const upstreams = all.has(cname.target!) ? null : upstreamFor(cname.target!);
     return resolveCname(q, cname, all, upstreams, q.receivedAt + deadlineMs).then((bytes) => reply(bytes, 'local'));
   }
   const matching = own.filter((r) => r.type === q.qtype || q.qtype === TYPE.ANY);

@@ -67,7 +67,9 @@ export function upstreamStage(options: UpstreamStageOptions): Stage {
   }
 
   function settle(q: Query, f: Fetched | null): Verdict {
-    if (f !== null && (f.entry.rcode !== RCODE.SERVFAIL || q.stale === null)) {
+    // RFC 8767 §4: an answer that is a failure (SERVFAIL, REFUSED) is replaced by the stale one.
+    const failure = f !== null && (f.entry.rcode === RCODE.SERVFAIL || f.entry.rcode === RCODE.REFUSED);
+    if (f !== null && (!failure || q.stale === null)) {
       q.answer = f.entry;
       q.upstream = f.upstream;
       q.reason = f.entry.rcode === RCODE.SERVFAIL ? 'servfail' : 'resolved';
@@ -98,11 +100,12 @@ export function upstreamStage(options: UpstreamStageOptions): Stage {
           served = true;
           resolve(serveStale(q));
         }, Math.max(0, q.receivedAt + staleAfterMs - now()));
-        p.then((f) => {
+        const arrived = (f: Fetched | null) => {
           if (served) return; // q has been answered: it must not change under the record stage
           clearTimeout(timer);
           resolve(settle(q, f));
-        });
+        };
+        p.then(arrived, () => arrived(null));
       });
     },
   };

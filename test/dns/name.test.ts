@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { escapeLabelByte, isSubdomainWire, isValidDomain, nameToWire, suffixOffsets, wireStringToName } from '../../src/dns/name.js';
+
+const w = (...labels: string[]) => labels.map((l) => String.fromCharCode(l.length) + l).join('') + '\0';
+
+describe('nameToWire', () => {
+  describe('when the name is valid', () => {
+    it.each([
+      ['example.org', w('example', 'org')],
+      ['example.org.', w('example', 'org')],
+      ['WWW.Example.ORG', w('www', 'example', 'org')],
+      ['.', '\0'],
+      ['', '\0'],
+      ['a\\.b.example.org', w('a.b', 'example', 'org')],
+      ['a\\046b.example.org', w('a.b', 'example', 'org')],
+      ['\\065.example.org', w('a', 'example', 'org')], // \065 is 'A': folded like any letter
+      ['\\000x.example.org', w('\0x', 'example', 'org')],
+      ['a\\\\b.org', w('a\\b', 'org')],
+      ['x\\ y.org', w('x y', 'org')],
+    ])('turns %j into its lowercase wire form', (name, wire) => {
+      expect(nameToWire(name)).toBe(wire);
+    });
+
+    it('folds ASCII letters only, keeping latin1 letters as they are', () => {
+      expect(nameToWire('\u00c9X.org')).toBe(w('\u00c9x', 'org'));
+    });
+
+    it('accepts a 63-octet label and a 255-octet name', () => {
+      const l63 = 'a'.repeat(63);
+      expect(nameToWire(`${l63}.org`)).toBe(w(l63, 'org'));
+      const name = ['a', 'b', 'c'].map((c) => c.repeat(63)).join('.') + '.' + 'd'.repeat(61);
+      expect(nameToWire(name)!.length).toBe(255);
+    });
+  });
+
+  describe('when the name is invalid', () => {
+    it.each([
+      ['a label over 63 octets', `${'a'.repeat(64)}.org`],
+      ['a name over 255 octets', ['a', 'b', 'c'].map((c) => c.repeat(63)).join('.') + '.' + 'd'.repeat(62)],
+      ['an empty label in the middle', 'example..org'],
+      ['a leading dot', '.example.org'],
+      ['two trailing dots', 'example.org..'],
+      ['a \\DDD escape above 255', 'a\\256.org'],
+      ['a lone trailing backslash', 'example.org\\'],
+      ['a character above latin1', 'ex\u0101mple.org'],
+    ])('returns null for %s', (_what, name) => {
+      expect(nameToWire(name)).toBeNull();
+    });
+  });
+});
+
+describe('wireStringToName', () => {
+  it.each(['example.org', 'www.example.net', 'a\\.b.example.org', 'a\\\\b.org', '\\000\\032\\255.example.org', '.'])('round-trips %j through nameToWire', (name) => {
+    expect(wireStringToName(nameToWire(name)!)).toBe(name);
+  });
+
+  it('gives the lowercase form of a mixed-case name', () => {
+    expect(wireStringToName(nameToWire('WWW.Example.ORG.')!)).toBe('www.example.org');
+  });
+});
+
+describe('escapeLabelByte', () => {
+  it.each([
+    [0x61, 'a'],
+    [0x2e, '\\.'],
+    [0x5c, '\\\\'],
+    [0x20, '\\032'],
+    [0x09, '\\009'],
+    [0x7f, '\\127'],
+    [0x21, '!'],
+    [0x7e, '~'],
+  ])('escapes byte %i as %j', (c, text) => {
+    expect(escapeLabelByte(c)).toBe(text);
+  });
+});
+
+describe('suffixOffsets', () => {
+  it('lists the offset of every suffix, longest first, without the root', () => {
+    expect(suffixOffsets(w('www', 'example', 'org'))).toEqual([0, 4, 12]);
+  });
+
+  it('is empty for the root', () => {
+    expect(suffixOffsets('\0')).toEqual([]);
+  });
+
+  it('gives offsets whose slices are the suffixes', () => {
+    const wire = w('a', 'b', 'example', 'net');
+    expect(suffixOffsets(wire).map((o) => wireStringToName(wire.slice(o)))).toEqual(['a.b.example.net', 'b.example.net', 'example.net', 'net']);
+  });
+});
+
+describe('isSubdomainWire', () => {
+  describe('when the suffix matches at a label boundary', () => {
+    it.each([
+      [w('www', 'example', 'org'), w('example', 'org')],
+      [w('example', 'org'), w('example', 'org')],
+      [w('a', 'b', 'example', 'org'), w('org')],
+      [w('example', 'org'), '\0'],
+    ])('says %j is under %j', (name, suffix) => {
+      expect(isSubdomainWire(name, suffix)).toBe(true);
+    });
+  });
+
+  describe('when it does not', () => {
+    it.each([
+      ['a label that only ends with the suffix', w('badexample', 'org'), w('example', 'org')],
+      ['a parent', w('example', 'org'), w('www', 'example', 'org')],
+      ['a sibling', w('example', 'net'), w('example', 'org')],
+      ['a label whose bytes contain the suffix', w('x\x07example\x03org'), w('example', 'org')],
+    ])('says no for %s', (_what, name, suffix) => {
+      expect(isSubdomainWire(name, suffix)).toBe(false);
+    });
+  });
+});
+
+describe('isValidDomain', () => {
+  it('accepts a host name and refuses one with whitespace or an empty label', () => {
+    expect(isValidDomain('www.example.org')).toBe(true);
+    expect(isValidDomain('www example.org')).toBe(false);
+    expect(isValidDomain('www..example.org')).toBe(false);
+  });
+});
