@@ -69,10 +69,10 @@ export function createResolver(settings: Settings, deps: ResolverDeps): Resolver
       localServer: settings.localServer ? set('local', [settings.localServer]) : null,
       upstreams: defaultUpstreams,
     }),
-    cache: cacheStage({ store: cache, serveStale: c.serveStale, now }),
+    cache: cacheStage({ store: cache, serveStale: c.serveStale }),
     upstream: upstreamStage({ upstreams: defaultUpstreams, store: cache, limits, failureTtl: c.servfailTtl, now }),
     inspect: inspectStage(),
-    respond: respondStage(now),
+    respond: respondStage(),
     record: recordStage(counters),
   });
   const pipeline = createPipeline(stages.beforeSend, stages.afterSend);

@@ -10,13 +10,14 @@ import { NEXT, type Query, type Verdict } from '../query.js';
 import type { Stage } from '../pipeline.js';
 
 /** Creates the respond stage. */
-export function respondStage(now: () => number = Date.now): Stage {
+export function respondStage(now?: () => number): Stage {
   return {
     name: 'respond',
     onError: 'servfail',
     when: 'always',
     run: function respond(q: Query): Verdict {
-      if (q.answer !== null && q.reply === null) q.reply = serveEntry(q, q.answer, now(), q.reason === 'stale');
+      // Age from the query's arrival (an answer fetched for this very query is never aged), unless a test injects a clock.
+      if (q.answer !== null && q.reply === null) q.reply = serveEntry(q, q.answer, now === undefined ? q.receivedAt : now(), q.reason === 'stale');
       if (q.reply === null) {
         // Every stage answered NEXT without an answer: a wiring bug, but the client still gets a reply.
         q.reply = errorReply(q, RCODE.SERVFAIL);
