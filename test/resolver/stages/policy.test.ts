@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RCODE } from '../../../src/dns/constants.js';
 import { nameToWire } from '../../../src/dns/name.js';
-import { matchSuffix, policyStage } from '../../../src/resolver/stages/policy.js';
+import { policyStage } from '../../../src/resolver/stages/policy.js';
 import type { Verdict } from '../../../src/resolver/query.js';
 import { T, parse, type QuerySpec } from '../../helpers/packets.js';
 import { decodedQuery } from '../query-fixture.js';
@@ -79,16 +79,6 @@ describe('policy', () => {
     it('goes on with an empty set', () => {
       expect(policyStage({ blocked: new Set() }).run(decodedQuery({ name: 'ads.example.org' }))).toEqual({ kind: 'next' });
     });
-  });
-});
-
-describe('matchSuffix', () => {
-  it('finds the matching suffix, or null', () => {
-    const set = new Set([nameToWire('example.org')!, nameToWire('b.example.org')!]);
-    expect(matchSuffix(nameToWire('a.b.example.org')!, set)).toBe(nameToWire('b.example.org'));
-    expect(matchSuffix(nameToWire('c.example.org')!, set)).toBe(nameToWire('example.org'));
-    expect(matchSuffix(nameToWire('example.net')!, set)).toBeNull();
-    expect(matchSuffix('\0', set)).toBeNull();
   });
 });
 
