@@ -13,7 +13,7 @@
  */
 import type { Database } from 'lmdb';
 import type { VolatileStore } from '../store/volatile.js';
-import type { CachedAnswer } from './entry.js';
+import { ownCopy, type CachedAnswer } from './entry.js';
 import type { CacheStore } from './store.js';
 
 const VERSION = 1;
@@ -44,7 +44,7 @@ export function decodeEntry(key: string, v: Uint8Array): CachedAnswer | null {
   const n = b.readUInt16BE(26);
   const wireStart = HEAD + n * 2;
   if (b.length < wireStart + 12) return null;
-  const wire = Buffer.from(b.subarray(wireStart)); // copy: lmdb may reuse its read buffer
+  const wire = ownCopy(b.subarray(wireStart)); // lmdb may reuse its read buffer; the entry lives long
   const ttlOffsets: number[] = [];
   for (let i = 0; i < n; i++) {
     const o = b.readUInt16BE(HEAD + i * 2);

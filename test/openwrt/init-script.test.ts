@@ -60,7 +60,7 @@ describe('telemute.init', () => {
     expect(out).toContain('open telemute');
     const command = out.find((l) => l.startsWith('param command /usr/bin/node'))!;
     expect(command).toMatch(
-      /^param command \/usr\/bin\/node --max-old-space-size=\d+ \/usr\/lib\/telemute\/telemute\.mjs --config \/etc\/config\/telemute --state \/etc\/telemute --volatile \/tmp\/telemute$/,
+      /^param command \/usr\/bin\/node --max-old-space-size=\d+ --max-semi-space-size=2 \/usr\/lib\/telemute\/telemute\.mjs --config \/etc\/config\/telemute --state \/etc\/telemute --volatile \/tmp\/telemute$/,
     );
     for (const l of [
       'param env LIBC=musl',
