@@ -180,3 +180,4 @@ export async function startTelemute(args: string[], opts: TelemuteOptions = {}):
   }
   throw new Error(failed);
 }
+
