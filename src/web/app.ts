@@ -16,6 +16,8 @@ import { createLoginLimiter } from './login-limiter.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
+import { deviceRoutes } from './routes/device-routes.js';
+import type { Registry } from '../devices/registry.js';
 import { securityHeaders } from './security-headers.js';
 import { createSessions } from './sessions.js';
 
@@ -31,6 +33,8 @@ export interface AdminDeps {
   log?: (level: Level, msg: string) => void;
   /** Version shown by /api/health; default 'dev'. */
   version?: string;
+  /** The device registry, for /api/devices (absent: those routes 404). */
+  devices?: Registry;
 }
 
 /** Routes reachable without credentials. Everything else under /api/ needs a session or token. */
@@ -70,6 +74,7 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
   healthRoutes(app, { version: deps.version ?? 'dev', now, startedAt: now(), health: deps.health });
   sessionRoutes(app, { file, sessions, limiter: createLoginLimiter({ now }), log });
   tokenRoutes(app, { file, now, log });
+  if (deps.devices) deviceRoutes(app, { devices: deps.devices, log });
 
   app.notFound(notFound);
   app.onError(errorHandler(log));

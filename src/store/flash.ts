@@ -1,0 +1,41 @@
+/**
+ * Writes to the flash directory (--state), and counts them. Flash wears out: every writer goes
+ * through here, so the bytes and batches telemute puts on flash are known (shown by the health
+ * endpoint, checked against the budget in docs/performance.md). Each write is atomic.
+ */
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
+
+export interface FlashCounters {
+  /** Bytes written (file contents; the filesystem adds its own metadata). */
+  bytes: number;
+  /** Atomic file replacements. */
+  batches: number;
+  /** Per file name. */
+  byFile: Record<string, { bytes: number; batches: number }>;
+}
+
+export interface FlashWriter {
+  /** Replaces `name` in the state directory with `data`, atomically. */
+  write(name: string, data: string | Uint8Array): Promise<void>;
+  counters(): FlashCounters;
+  readonly dir: string;
+}
+
+/** A writer for the state directory `dir`. */
+export function createFlashWriter(dir: string): FlashWriter {
+  const counters: FlashCounters = { bytes: 0, batches: 0, byFile: {} };
+  return {
+    dir,
+    async write(name, data) {
+      await writeFileAtomic(join(dir, name), data);
+      const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+      counters.bytes += size;
+      counters.batches++;
+      const f = (counters.byFile[name] ??= { bytes: 0, batches: 0 });
+      f.bytes += size;
+      f.batches++;
+    },
+    counters: () => structuredClone(counters),
+  };
+}
