@@ -8,12 +8,14 @@ import type { CliArgs } from './cli.js';
 import { ConfigErrors } from './read-options.js';
 import { readMainSection, type MainSettings } from './section-main.js';
 import { readCacheSection, type CacheSettings } from './section-cache.js';
+import { readDevicesSection, type DevicesSettings } from './section-devices.js';
 import { readForwardSections, type ForwardSetting } from './section-forward.js';
 import { readRecordSections, type RecordSetting } from './section-record.js';
 import { UciSyntaxError, parseUci, type UciSection } from './uci.js';
 
 export interface Settings extends MainSettings {
   cache: CacheSettings;
+  devices: DevicesSettings;
   forwards: ForwardSetting[];
   records: RecordSetting[];
   /** The file the settings came from, or null for embedded defaults. */
@@ -23,7 +25,7 @@ export interface Settings extends MainSettings {
 export type LoadResult = { ok: true; settings: Settings } | { ok: false; errors: string[] };
 
 /** Known section types; anything else is an error. */
-const SECTION_TYPES = ['telemute', 'cache', 'forward', 'record'];
+const SECTION_TYPES = ['telemute', 'cache', 'devices', 'forward', 'record'];
 
 /** Reads the config file (if any), applies the flags, validates. */
 export function loadSettings(args: CliArgs, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): LoadResult {
@@ -49,8 +51,9 @@ export function loadSettings(args: CliArgs, readFile: (path: string) => string =
   };
   const main = readMainSection(only('telemute'), args, errors);
   const cache = readCacheSection(only('cache'), errors);
+  const devices = readDevicesSection(only('devices'), errors);
   const forwards = readForwardSections(sections.filter((s) => s.type === 'forward'), errors);
   const records = readRecordSections(sections.filter((s) => s.type === 'record'), errors);
   if (errors.messages.length > 0) return { ok: false, errors: errors.messages };
-  return { ok: true, settings: { ...main, cache, forwards, records, configFile: file } };
+  return { ok: true, settings: { ...main, cache, devices, forwards, records, configFile: file } };
 }
