@@ -15,6 +15,9 @@ import { listenUdp, type Listener } from './resolver/server/udp.js';
 import { readSystemUpstreams } from './upstream/system-resolvers.js';
 import { openVolatileStore, type VolatileStore } from './store/volatile.js';
 import { loadCache, saveCache } from './cache/persist.js';
+import { startDevices } from './devices/devices.js';
+import { createFlashWriter } from './store/flash.js';
+import type { AdminParts } from './web/start.js';
 import { VERSION } from './version.js';
 
 /** Runs the command line; resolves with the exit code (serve resolves only on shutdown). */
@@ -52,7 +55,9 @@ async function serve(settings: Settings): Promise<number> {
   else log('info', `upstreams: ${upstreams.join(', ')}${settings.upstreams.length === 0 ? ` (from ${settings.resolvFile})` : ''}`);
 
   const blocked = loadBlocklists(settings.blocklists);
-  const resolver = createResolver(settings, { upstreams, blocked: blocked.wires });
+  const flash = createFlashWriter(settings.stateDir);
+  const devices = startDevices(settings, flash);
+  const resolver = createResolver(settings, { upstreams, blocked: blocked.wires, identify: devices.identify });
   const volatile = openVolatile(settings.volatileDir);
   if (volatile) restoreCache(resolver, volatile);
   log('info', `clients allowed from: ${resolver.access.prefixes().join(', ')}`);
@@ -67,7 +72,7 @@ async function serve(settings: Settings): Promise<number> {
     log('error', `cannot listen: ${(err as Error).message}`);
     return 1;
   }
-  const admin = await startAdmin(settings, resolver);
+  const admin = await startAdmin(settings, resolver, { devices: devices.registry, flash });
 
   // The system's list changes when the WAN reconnects; the access list when interfaces change.
   const watch = settings.upstreams.length === 0 ? watchSystemUpstreams(settings.resolvFile, resolver.setUpstreams) : null;
@@ -80,7 +85,7 @@ async function serve(settings: Settings): Promise<number> {
       log('info', `${signal}: shutting down`);
       if (watch) clearInterval(watch);
       clearInterval(refresh);
-      await Promise.allSettled([...listeners.map((l) => l.close()), admin?.close()]);
+      await Promise.allSettled([...listeners.map((l) => l.close()), admin?.close(), devices.stop()]);
       if (volatile) {
         keepCache(resolver, volatile);
         await volatile.close();
@@ -134,10 +139,10 @@ function loadBlocklists(files: string[]): DomainList {
   return list;
 }
 
-async function startAdmin(settings: Settings, resolver: Resolver) {
+async function startAdmin(settings: Settings, resolver: Resolver, parts: AdminParts) {
   try {
     const { startAdmin } = await import('./web/start.js');
-    return await startAdmin(settings, resolver);
+    return await startAdmin(settings, resolver, parts);
   } catch (err) {
     // DNS is the lifeline: the house keeps resolving even if the admin cannot start.
     log('error', `admin server not started: ${(err as Error).message}`);

@@ -11,6 +11,7 @@ import { createUdpTransport } from '../upstream/udp-transport.js';
 import { parseUpstream, type Upstream } from '../upstream/server.js';
 import { createUpstreamSet, type UpstreamSet, type Transports } from '../upstream/upstream-set.js';
 import { compileRecord } from './local-records.js';
+import type { Query } from './query.js';
 import { createPipeline, orderStages, type Pipeline } from './pipeline.js';
 import { createHandler, type HandlerStats, type PacketHandler } from './server/handler.js';
 import { accessStage } from './stages/access.js';
@@ -31,6 +32,8 @@ export interface ResolverDeps {
   blocked: Set<string>;
   now?: () => number;
   access?: AccessList;
+  /** Ties each query to a device (src/devices); without it devices stay unknown. */
+  identify?: (q: Query) => unknown;
 }
 
 export interface Resolver {
@@ -60,7 +63,7 @@ export function createResolver(settings: Settings, deps: ResolverDeps): Resolver
   const stages = orderStages({
     decode: decodeStage(),
     access: accessStage(access),
-    identify: identifyStage(),
+    identify: identifyStage(deps.identify ?? null),
     policy: policyStage({ blocked: deps.blocked }),
     local: localStage({
       records: settings.records.map((r) => compileRecord(r.name, r.type, r.value, r.ttl)),

@@ -10,19 +10,28 @@ import { VERSION } from '../version.js';
 import { createAdminApp } from './app.js';
 import { applyEnvPassword } from './passwd.js';
 import { startAdminServer } from './server.js';
+import type { Registry } from '../devices/registry.js';
+import type { FlashWriter } from '../store/flash.js';
 
 export interface RunningAdmin {
   url: string;
   close(): Promise<void>;
 }
 
+/** The other parts of telemute the admin shows and changes. */
+export interface AdminParts {
+  devices: Registry;
+  flash: FlashWriter;
+}
+
 /** Starts the admin on settings.admin; null when it is off. */
-export async function startAdmin(settings: Settings, resolver: Resolver): Promise<RunningAdmin | null> {
+export async function startAdmin(settings: Settings, resolver: Resolver, parts: AdminParts): Promise<RunningAdmin | null> {
   if (settings.admin === null) return null;
   const applied = await applyEnvPassword(settings.stateDir, process.env);
   if (applied === 'updated') log('info', 'admin password set from TELEMUTE_ADMIN_PASSWORD');
   delete process.env.TELEMUTE_ADMIN_PASSWORD; // no child process or later reader gets it
-  const app = createAdminApp({ stateDir: settings.stateDir, health: () => resolverHealth(resolver), version: VERSION, log });
+  const health = () => ({ ...resolverHealth(resolver), devices: parts.devices.list().length, flash: parts.flash.counters() });
+  const app = createAdminApp({ stateDir: settings.stateDir, health, version: VERSION, log, devices: parts.devices });
   const server = await startAdminServer(app, settings.admin);
   return { url: `http://${formatHostPort({ host: settings.admin.host, port: server.port })}`, close: server.close };
 }
