@@ -19,7 +19,9 @@
 #
 # What apply changes:
 #  - RAM: <dnsmasq conf-dir>/telemute.conf (no-resolv, server=ADDR, add-mac,
-#    add-subnet=32,128). A reboot, a crash or a removed package leaves no trace.
+#    add-subnet=32,128, strip-mac, strip-subnet). A reboot, a crash or a removed package leaves
+#    no trace. strip-*: without them dnsmasq keeps a MAC/ECS option the client put in its own
+#    query and adds none (edns0.c add_pseudoheader, replace=0), so any device could pose as another.
 #  - flash, only if dhcp.@dnsmasq[0] lists plain upstream servers (no /domain/):
 #    the whole server list is saved to $STATE_DIR/dnsmasq-servers and only the
 #    /domain/ entries stay, since any plain server would race telemute.
@@ -95,7 +97,9 @@ conf_text() {
 		"no-resolv" \
 		"server=$1" \
 		"add-mac" \
-		"add-subnet=32,128"
+		"add-subnet=32,128" \
+		"strip-mac" \
+		"strip-subnet"
 }
 
 servers() { uci -q get "$SECTION.server"; }

@@ -109,13 +109,16 @@ describe.skipIf(problem !== null)(`devices e2e${problem ? ` (skipped: ${problem}
         const port = await freePort();
         let dnsmasq: ChildProcess | undefined;
         try {
+          // As the OpenWrt integration writes it: strip-* make dnsmasq replace a MAC/ECS option the
+          // client sent itself (without them dnsmasq keeps the client's and adds none).
           dnsmasq = spawnFixture('/usr/sbin/dnsmasq', [
             '--keep-in-foreground', `--port=${port}`, `--listen-address=${HOST}`, '--bind-interfaces', '--no-resolv', '--no-hosts',
-            `--server=127.0.0.1#${tm.port}`, `--add-mac${form}`, '--add-subnet=32,128', '--cache-size=0', '--conf-file=/dev/null',
-            `--pid-file=${dir}/pid`, '--user=root', '--log-facility=-',
+            `--server=127.0.0.1#${tm.port}`, `--add-mac${form}`, '--add-subnet=32,128', '--strip-mac', '--strip-subnet', '--cache-size=0',
+            '--conf-file=/dev/null', `--pid-file=${dir}/pid`, '--user=root', '--log-facility=-',
           ], { stdio: 'ignore' });
           const before = (await devices()).find((d) => d.id === MAC)!;
           const name = `via-dnsmasq${form.replace('=', '-')}.example.org`;
+          const forged = '02:00:00:00:00:98';
           // The registry's lastSeen moves only if telemute saw the MAC in dnsmasq's option: from
           // loopback without it, the query would be the router's.
           for (let i = 0; i < 30; i++) {
@@ -128,6 +131,9 @@ describe.skipIf(problem !== null)(`devices e2e${problem ? ` (skipped: ${problem}
           const after = (await devices()).find((d) => d.id === MAC) as ApiDevice & { lastSeen: number };
           expect(after.lastSeen).toBeGreaterThan((before as ApiDevice & { lastSeen: number }).lastSeen);
           expect(after.ips[0]).toBe('198.18.11.3'); // from --add-subnet, not dnsmasq's 127.0.0.1
+          // A device forging another's MAC through dnsmasq is still itself.
+          expect(ask(HOST, port, `forged-${name}`, [`+ednsopt=65001:${forged.replaceAll(':', '')}`])).toContain('NOERROR');
+          expect((await devices()).some((d) => d.id === forged)).toBe(false);
         } finally {
           dnsmasq?.kill('SIGKILL');
           rmSync(dir, { recursive: true, force: true });

@@ -20,7 +20,7 @@ afterEach(() => {
 });
 
 const confText = (addr: string) =>
-  `# Written by /etc/init.d/telemute; removed when telemute stops.\nno-resolv\nserver=${addr}\nadd-mac\nadd-subnet=32,128\n`;
+  `# Written by /etc/init.d/telemute; removed when telemute stops.\nno-resolv\nserver=${addr}\nadd-mac\nadd-subnet=32,128\nstrip-mac\nstrip-subnet\n`;
 
 describe('telemute-dnsmasq.sh', () => {
   describe('when dnsmasq has no plain upstream servers (the stock config)', () => {
