@@ -41,7 +41,10 @@ export interface RegistryOptions {
 }
 
 export interface Registry {
-  /** The device for an id, creating it on first sight; records the address and time (per query: cheap). */
+  /**
+   * The device for an id, creating it on first sight; records the address and time (per query:
+   * cheap). A merged device answers as the device it was merged into.
+   */
   seen(id: string, mac: string | null, ip: string, now: number): Device;
   get(id: string): Device | undefined;
   list(): Device[];
@@ -85,7 +88,12 @@ export function createRegistry(options: RegistryOptions): Registry {
 
   return {
     seen(id, mac, ip, now) {
-      const d = devices.get(id) ?? create(id, mac, ip, now);
+      let d = devices.get(id) ?? create(id, mac, ip, now);
+      // A device the owner merged into another (the same phone under a new private MAC) is that one.
+      if (d.mergedInto !== null) {
+        d.lastSeen = now;
+        d = devices.get(d.mergedInto) ?? d;
+      }
       d.lastSeen = now;
       if (d.ips[0] !== ip) {
         const at = d.ips.indexOf(ip);

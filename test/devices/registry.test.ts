@@ -64,6 +64,20 @@ describe('device registry', () => {
     });
   });
 
+  describe('when the owner merges a device into another', () => {
+    it('answers queries from the merged MAC as the other device', () => {
+      const r = fresh();
+      const NEW = 'da:a1:19:00:00:02';
+      r.seen(MAC, MAC, '192.168.1.20', 1);
+      r.seen(NEW, NEW, '192.168.1.40', 2);
+      r.update(NEW, { mergeInto: MAC });
+      const d = r.seen(NEW, NEW, '192.168.1.41', 3);
+      expect(d.id).toBe(MAC);
+      expect(d.ips[0]).toBe('192.168.1.41');
+      expect(r.get(NEW)!.lastSeen).toBe(3);
+    });
+  });
+
   describe('updates', () => {
     it('refuses unknown devices and merging a device into itself or into nothing', () => {
       const r = fresh();

@@ -36,10 +36,10 @@ describe.skipIf(problem !== null)(`devices e2e${problem ? ` (skipped: ${problem}
   beforeAll(async () => {
     await ensureBuilt();
     knot = await startKnot();
-    lan = addLanDevice('dv', MAC, `${HOST}/24`, '198.18.11.2/24');
+    lan = addLanDevice('dv', MAC, `${HOST}/24`, '198.18.11.2/24', { host: 'fd00:11::1/64', device: 'fd00:11::2/64' });
     lanPort = await freePort();
     adminPort = await freePort();
-    tm = await startTelemute(['--upstream', `127.0.0.1:${knot.port}`, '--dns', `${HOST}:${lanPort}`, '--admin', `127.0.0.1:${adminPort}`], {
+    tm = await startTelemute(['--upstream', `127.0.0.1:${knot.port}`, '--dns', `${HOST}:${lanPort}`, '--dns', `[fd00:11::1]:${lanPort}`, '--admin', `127.0.0.1:${adminPort}`], {
       env: { TELEMUTE_ADMIN_PASSWORD: PASSWORD },
     });
     // The admin starts right after the DNS listeners: give it a moment.
@@ -80,6 +80,16 @@ describe.skipIf(problem !== null)(`devices e2e${problem ? ` (skipped: ${problem}
       const d = await askUntilSeen(MAC, () => ask(HOST, lanPort, 'www.example.org'));
       expect(d.ips).toContain('198.18.11.2');
       expect(d.displayName).toBe('Private address 10:00:11'); // 02: is a locally administered MAC
+    });
+
+    it('is the same device over IPv6 (neighbour table from ip -6 neigh)', async () => {
+      for (let i = 0; i < 30; i++) {
+        expect(ask('fd00:11::1', lanPort, 'www.example.org', ['AAAA'])).toContain('NOERROR');
+        const d = (await devices()).find((x) => x.id === MAC)!;
+        if (d.ips.includes('fd00:11::2')) return;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`the IPv6 address was never attributed to ${MAC}: ${JSON.stringify(await devices())}`);
     });
 
     it('stays the same device after it changes address', async () => {

@@ -29,8 +29,8 @@ export interface LanDevice {
   remove(): void;
 }
 
-/** A device with `mac` at `deviceCidr`, the host side at `hostCidr` (same /24). */
-export function addLanDevice(tag: string, mac: string, hostCidr: string, deviceCidr: string): LanDevice {
+/** A device with `mac` at `deviceCidr`, the host side at `hostCidr` (same /24), and optionally IPv6 (ULA, no DAD). */
+export function addLanDevice(tag: string, mac: string, hostCidr: string, deviceCidr: string, v6?: { host: string; device: string }): LanDevice {
   const ns = `tm${tag}${process.pid}`;
   const hostIf = `th${tag}${process.pid}`.slice(0, 15);
   const peer = `tp${tag}${process.pid}`.slice(0, 15);
@@ -43,6 +43,10 @@ export function addLanDevice(tag: string, mac: string, hostCidr: string, deviceC
   run('ip', ['addr', 'add', deviceCidr, 'dev', peer]);
   run('ip', ['link', 'set', peer, 'up']);
   run('ip', ['link', 'set', 'lo', 'up']);
+  if (v6) {
+    sh('ip', ['-6', 'addr', 'add', v6.host, 'dev', hostIf, 'nodad']);
+    run('ip', ['-6', 'addr', 'add', v6.device, 'dev', peer, 'nodad']);
+  }
   return {
     ns,
     hostIf,
