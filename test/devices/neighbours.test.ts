@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { netnsProblem, sh } from '../helpers/netns.js';
 import {
   canonicalIp,
   createNeighbourTable,
@@ -198,18 +198,6 @@ describe('neighbours', () => {
 });
 
 // Real kernel tables: a network namespace joined to this one by a veth pair.
-const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { timeout: 10_000, stdio: 'pipe' }).toString();
-function netnsProblem(): string | null {
-  if (process.getuid?.() !== 0) return 'not running as root';
-  const probe = `tmprobe${process.pid}`;
-  try {
-    sh('ip', ['netns', 'add', probe]);
-    sh('ip', ['netns', 'del', probe]);
-    return null;
-  } catch (err) {
-    return `ip netns does not work here: ${(err as Error).message.split('\n')[0]}`;
-  }
-}
 const problem = netnsProblem();
 const MAC = '02:00:5e:10:00:01';
 
