@@ -55,10 +55,10 @@ async function serve(settings: Settings): Promise<number> {
   else log('info', `upstreams: ${upstreams.join(', ')}${settings.upstreams.length === 0 ? ` (from ${settings.resolvFile})` : ''}`);
 
   const blocked = loadBlocklists(settings.blocklists);
-  const flash = createFlashWriter(settings.stateDir);
-  const devices = startDevices(settings, flash);
-  const resolver = createResolver(settings, { upstreams, blocked: blocked.wires, identify: devices.identify });
   const volatile = openVolatile(settings.volatileDir);
+  const flash = createFlashWriter(settings.stateDir);
+  const devices = startDevices(settings, flash, volatile);
+  const resolver = createResolver(settings, { upstreams, blocked: blocked.wires, identify: devices.identify });
   if (volatile) restoreCache(resolver, volatile);
   log('info', `clients allowed from: ${resolver.access.prefixes().join(', ')}`);
 
@@ -85,7 +85,8 @@ async function serve(settings: Settings): Promise<number> {
       log('info', `${signal}: shutting down`);
       if (watch) clearInterval(watch);
       clearInterval(refresh);
-      await Promise.allSettled([...listeners.map((l) => l.close()), admin?.close(), devices.stop()]);
+      await Promise.allSettled([...listeners.map((l) => l.close()), admin?.close()]);
+      await devices.stop(); // before the volatile store closes: it keeps the devices there
       if (volatile) {
         keepCache(resolver, volatile);
         await volatile.close();

@@ -54,6 +54,10 @@ export interface Registry {
   update(id: string, change: { name?: string | null; policy?: string | null; mergeInto?: string | null }): Device | string;
   /** Writes the snapshot if anything worth keeping changed (or `force`). */
   flush(force?: boolean): Promise<number>;
+  /** Every device worth keeping, as JSON (the snapshot's content). */
+  serialize(): string;
+  /** Takes devices from a newer copy (the volatile store after a restart): newer wins, per device. */
+  absorb(json: string): number;
   /** The name to show: owner's > DHCP > vendor + last MAC bytes. */
   displayName(d: Device): string;
 }
@@ -84,6 +88,11 @@ export function createRegistry(options: RegistryOptions): Registry {
     for (const d of devices.values()) if (d.mac === null && d.id !== 'router' && (!oldest || d.lastSeen < oldest.lastSeen)) oldest = d;
     if (!oldest) for (const d of devices.values()) if (!oldest || d.lastSeen < oldest.lastSeen) oldest = d;
     if (oldest) devices.delete(oldest.id);
+  }
+
+  function serialize(): string {
+    const kept = [...devices.values()].filter((d) => d.mac !== null || d.name !== null || d.policy !== null);
+    return JSON.stringify({ version: 1, devices: kept });
   }
 
   return {
@@ -129,10 +138,20 @@ export function createRegistry(options: RegistryOptions): Registry {
       dirty = true;
       return d;
     },
+    serialize,
+    absorb(json) {
+      let n = 0;
+      for (const d of parseSnapshot(json)) {
+        const mine = devices.get(d.id);
+        if (mine && mine.lastSeen >= d.lastSeen) continue;
+        devices.set(d.id, d);
+        n++;
+      }
+      return n;
+    },
     async flush(force = false) {
       if ((!dirty && !force) || options.flash === null) return 0;
-      const kept = [...devices.values()].filter((d) => d.mac !== null || d.name !== null || d.policy !== null);
-      const data = JSON.stringify({ version: 1, devices: kept });
+      const data = serialize();
       dirty = false;
       await options.flash.write(SNAPSHOT, data);
       return Buffer.byteLength(data);
@@ -150,13 +169,22 @@ export function displayName(d: Device): string {
   return `${d.isPrivate ? 'Private address' : (d.vendor ?? 'Unknown vendor')} ${d.mac.slice(9)}`;
 }
 
-/** Devices from the last snapshot; a missing or corrupt file is an empty registry (logged by the caller). */
+/** Devices from the last snapshot; a missing or corrupt file is an empty registry. */
 function loadSnapshot(dir: string | undefined): Device[] {
   if (!dir) return [];
   try {
-    const parsed = JSON.parse(readFileSync(join(dir, SNAPSHOT), 'utf8')) as { version: number; devices: Device[] };
-    if (parsed.version !== 1 || !Array.isArray(parsed.devices)) return [];
-    return parsed.devices.filter((d) => typeof d?.id === 'string' && Array.isArray(d.ips));
+    return parseSnapshot(readFileSync(join(dir, SNAPSHOT), 'utf8'));
+  } catch {
+    return [];
+  }
+}
+
+/** The devices of a snapshot's JSON; anything malformed is left out, never thrown. */
+function parseSnapshot(json: string): Device[] {
+  try {
+    const parsed = JSON.parse(json) as { version: number; devices: Device[] };
+    if (parsed?.version !== 1 || !Array.isArray(parsed.devices)) return [];
+    return parsed.devices.filter((d) => typeof d?.id === 'string' && Array.isArray(d.ips) && typeof d.lastSeen === 'number');
   } catch {
     return [];
   }

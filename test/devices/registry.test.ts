@@ -107,6 +107,21 @@ describe('device registry', () => {
       expect(again.get(MAC)).toMatchObject({ policy: 'kids', vendor: 'Xiaomi' });
     });
 
+    it('takes newer devices from a kept copy (the volatile store) and ignores a corrupt one', async () => {
+      const r = fresh();
+      r.seen(MAC, MAC, '192.168.1.20', 1);
+      await r.flush();
+      r.seen(MAC, MAC, '192.168.1.21', 50); // after the snapshot: only the kept copy has it
+      const kept = r.serialize();
+      const restarted = createRegistry({ flash: createFlashWriter(dir), vendorOf, suggest });
+      expect(restarted.get(MAC)!.lastSeen).toBe(1);
+      expect(restarted.absorb(kept)).toBe(1);
+      expect(restarted.get(MAC)).toMatchObject({ lastSeen: 50, ips: ['192.168.1.21', '192.168.1.20'] });
+      expect(restarted.absorb(kept)).toBe(0); // not newer
+      expect(restarted.absorb('{"version":1,"devices":[{"id":5}]}')).toBe(0);
+      expect(restarted.absorb('garbage')).toBe(0);
+    });
+
     it('starts empty from a corrupt snapshot', async () => {
       const r = fresh();
       await createFlashWriter(dir).write('devices.json', '{not json');

@@ -32,6 +32,7 @@ describe.skipIf(problem !== null)(`devices e2e${problem ? ` (skipped: ${problem}
   let lanPort: number;
   let adminPort: number;
   let cookie: string;
+  let dirs: string;
 
   beforeAll(async () => {
     await ensureBuilt();
@@ -39,9 +40,17 @@ describe.skipIf(problem !== null)(`devices e2e${problem ? ` (skipped: ${problem}
     lan = addLanDevice('dv', MAC, `${HOST}/24`, '198.18.11.2/24', { host: 'fd00:11::1/64', device: 'fd00:11::2/64' });
     lanPort = await freePort();
     adminPort = await freePort();
-    tm = await startTelemute(['--upstream', `127.0.0.1:${knot.port}`, '--dns', `${HOST}:${lanPort}`, '--dns', `[fd00:11::1]:${lanPort}`, '--admin', `127.0.0.1:${adminPort}`], {
-      env: { TELEMUTE_ADMIN_PASSWORD: PASSWORD },
-    });
+    dirs = mkdtempSync(path.join(os.tmpdir(), 'telemute-devices-e2e-'));
+    await start();
+  }, 200_000);
+
+  /** Starts telemute with this file's state and volatile dirs (kept across restarts) and logs in. */
+  async function start() {
+    tm = await startTelemute(
+      ['--upstream', `127.0.0.1:${knot.port}`, '--dns', `${HOST}:${lanPort}`, '--dns', `[fd00:11::1]:${lanPort}`, '--admin', `127.0.0.1:${adminPort}`,
+        '--state', `${dirs}/state`, '--volatile', `${dirs}/run`],
+      { env: { TELEMUTE_ADMIN_PASSWORD: PASSWORD } },
+    );
     // The admin starts right after the DNS listeners: give it a moment.
     let res: Response | undefined;
     for (let i = 0; i < 50 && !res; i++) {
@@ -51,12 +60,13 @@ describe.skipIf(problem !== null)(`devices e2e${problem ? ` (skipped: ${problem}
     }
     expect(res?.status, tm.log()).toBe(200);
     cookie = (res!.headers.get('set-cookie') ?? '').split(';')[0];
-  }, 200_000);
+  }
 
   afterAll(async () => {
     await tm?.stop();
     await knot?.stop();
     lan?.remove();
+    if (dirs) rmSync(dirs, { recursive: true, force: true });
   });
 
   const ask = (server: string, port: number, name: string, extra: string[] = []) =>
@@ -150,5 +160,19 @@ describe.skipIf(problem !== null)(`devices e2e${problem ? ` (skipped: ${problem}
         }
       });
     }
+  });
+
+  describe('when telemute restarts', () => {
+    it('still knows the device, its name and where it was last seen', async () => {
+      const r = await fetch(`http://127.0.0.1:${adminPort}/api/devices/${MAC}`, {
+        method: 'PATCH', headers: { cookie, 'content-type': 'application/json', 'x-requested-with': 'telemute' }, body: JSON.stringify({ name: 'Kitchen TV' }),
+      });
+      expect(r.status).toBe(200);
+      const before = (await devices()).find((d) => d.id === MAC) as ApiDevice & { lastSeen: number };
+      await tm.stop();
+      await start();
+      const after = (await devices()).find((d) => d.id === MAC) as ApiDevice & { lastSeen: number };
+      expect(after).toMatchObject({ displayName: 'Kitchen TV', lastSeen: before.lastSeen, ips: before.ips });
+    });
   });
 });
