@@ -7,6 +7,7 @@
  *   option flush_interval '900'                  at most one device snapshot to flash per this many s. Default 900.
  */
 import { isIP } from 'node:net';
+import { DEFAULT_TRUSTED_FORWARDERS } from '../devices/client-options.js';
 import { optionReader, type ConfigErrors } from './read-options.js';
 import type { UciSection } from './uci.js';
 
@@ -18,12 +19,11 @@ export interface DevicesSettings {
 }
 
 const KNOWN = ['dnsmasq_leases', 'odhcpd_leases', 'trusted_forwarder', 'flush_interval'];
-const LOOPBACK = ['127.0.0.1', '::1', '::ffff:127.0.0.1'];
 
 /** Reads the devices section (defaults when absent). */
 export function readDevicesSection(section: UciSection | null, errors: ConfigErrors): DevicesSettings {
   const o = optionReader(section, errors, KNOWN);
-  const trusted = o.list('trusted_forwarder') ?? LOOPBACK;
+  const trusted = o.list('trusted_forwarder') ?? [...DEFAULT_TRUSTED_FORWARDERS];
   for (const t of trusted) if (!isIP(t)) errors.add(o.line('trusted_forwarder'), 'trusted_forwarder', `'${t}' is not an IP address`);
   return {
     dnsmasqLeases: o.string('dnsmasq_leases') ?? '/tmp/dhcp.leases',

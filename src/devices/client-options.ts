@@ -34,11 +34,6 @@ export interface ClientOptions {
 /** Loopback: dnsmasq on the router itself. The only forwarders believed by default. */
 export const DEFAULT_TRUSTED_FORWARDERS: ReadonlySet<string> = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-/** Whether client options in a query from `address` are believed. */
-export function isTrustedForwarder(address: string, trusted: ReadonlySet<string> = DEFAULT_TRUSTED_FORWARDERS): boolean {
-  return trusted.has(address);
-}
-
 const NOTHING: ClientOptions = Object.freeze({ mac: null, subnet: null });
 
 /**

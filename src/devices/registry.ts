@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FlashWriter } from '../store/flash.js';
+import { shortMac } from './oui.js';
 
 export interface Device {
   /** MAC (aa:bb:cc:dd:ee:ff), 'router' for this host, or 'ip:ADDRESS' until the MAC is known. */
@@ -166,7 +167,7 @@ export function displayName(d: Device): string {
   if (d.dhcpName) return d.dhcpName;
   if (d.id === 'router') return 'router';
   if (d.mac === null) return `Unknown device ${d.id.slice(3)}`;
-  return `${d.isPrivate ? 'Private address' : (d.vendor ?? 'Unknown vendor')} ${d.mac.slice(9)}`;
+  return `${d.isPrivate ? 'Private address' : (d.vendor ?? 'Unknown vendor')} ${shortMac(d.mac) ?? d.mac}`;
 }
 
 /** Devices from the last snapshot; a missing or corrupt file is an empty registry. */

@@ -62,36 +62,3 @@ export function nameToWire(name: string): string | null {
   wire += '\0';
   return wire.length > 255 ? null : wire;
 }
-
-/**
- * Offsets of each suffix of a wire name, longest first: for "\3www\7example\3org\0" that is
- * 0, 4, 12 (the root is left out). Used for suffix matching, O(labels).
- */
-export function suffixOffsets(wire: string): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < wire.length; ) {
-    const len = wire.charCodeAt(i);
-    if (len === 0) break;
-    out.push(i);
-    i += len + 1;
-  }
-  return out;
-}
-
-/** Whether `wire` equals `suffix` or ends with it at a label boundary. */
-export function isSubdomainWire(wire: string, suffix: string): boolean {
-  if (suffix === '\0') return true;
-  for (let i = 0; i < wire.length; ) {
-    if (wire.length - i === suffix.length) return wire.endsWith(suffix);
-    if (wire.length - i < suffix.length) return false;
-    const len = wire.charCodeAt(i);
-    if (len === 0) return false;
-    i += len + 1;
-  }
-  return false;
-}
-
-/** Whether a presentation name is a valid host-like domain (for config and list validation). */
-export function isValidDomain(name: string): boolean {
-  return nameToWire(name) !== null && !/\s/.test(name);
-}

@@ -3,7 +3,6 @@
  * (CoreDNS's request.Request, blocky's Request). Stages read and fill fields; only the runner
  * sends. Field order is fixed by `newQuery` so V8 keeps one hidden class on the hot path.
  */
-import { wireStringToName } from '../dns/name.js';
 import type { CachedAnswer } from '../cache/entry.js';
 import type { UpstreamSet } from '../upstream/upstream-set.js';
 
@@ -133,9 +132,4 @@ export function newQuery(raw: Buffer, client: Client, transport: Transport, now:
     detail: '',
     upstream: '',
   };
-}
-
-/** The query name in presentation form (lowercase, no trailing dot; '.' for the root). */
-export function queryName(q: Query): string {
-  return wireStringToName(q.nameWire);
 }

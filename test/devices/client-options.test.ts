@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TRUSTED_FORWARDERS, isTrustedForwarder, readClientOptions } from '../../src/devices/client-options.js';
+import { DEFAULT_TRUSTED_FORWARDERS, readClientOptions } from '../../src/devices/client-options.js';
 import { freePort } from '../helpers/ports.js';
 
 /** One EDNS option TLV (RFC 6891 §6.1.2). */
@@ -223,19 +223,8 @@ describe.skipIf(!tools)('readClientOptions on a live dnsmasq over loopback', () 
   });
 });
 
-describe('isTrustedForwarder', () => {
-  it.each(['127.0.0.1', '::1', '::ffff:127.0.0.1'])('trusts %s (loopback) by default', (address) => {
-    expect(isTrustedForwarder(address, DEFAULT_TRUSTED_FORWARDERS)).toBe(true);
-    expect(isTrustedForwarder(address)).toBe(true);
-  });
-
-  it.each(['192.168.1.20', '127.0.0.2', 'fe80::1', ''])('does not trust %s by default', (address) => {
-    expect(isTrustedForwarder(address)).toBe(false);
-  });
-
-  it('trusts exactly the configured set', () => {
-    const trusted = new Set(['192.168.1.1']);
-    expect(isTrustedForwarder('192.168.1.1', trusted)).toBe(true);
-    expect(isTrustedForwarder('127.0.0.1', trusted)).toBe(false);
+describe('DEFAULT_TRUSTED_FORWARDERS', () => {
+  it('is loopback only: dnsmasq on the router itself', () => {
+    expect([...DEFAULT_TRUSTED_FORWARDERS]).toEqual(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeLabelByte, isSubdomainWire, isValidDomain, nameToWire, suffixOffsets, wireStringToName } from '../../src/dns/name.js';
+import {escapeLabelByte, nameToWire, wireStringToName} from '../../src/dns/name.js';
 
 const w = (...labels: string[]) => labels.map((l) => String.fromCharCode(l.length) + l).join('') + '\0';
 
@@ -71,52 +71,5 @@ describe('escapeLabelByte', () => {
     [0x7e, '~'],
   ])('escapes byte %i as %j', (c, text) => {
     expect(escapeLabelByte(c)).toBe(text);
-  });
-});
-
-describe('suffixOffsets', () => {
-  it('lists the offset of every suffix, longest first, without the root', () => {
-    expect(suffixOffsets(w('www', 'example', 'org'))).toEqual([0, 4, 12]);
-  });
-
-  it('is empty for the root', () => {
-    expect(suffixOffsets('\0')).toEqual([]);
-  });
-
-  it('gives offsets whose slices are the suffixes', () => {
-    const wire = w('a', 'b', 'example', 'net');
-    expect(suffixOffsets(wire).map((o) => wireStringToName(wire.slice(o)))).toEqual(['a.b.example.net', 'b.example.net', 'example.net', 'net']);
-  });
-});
-
-describe('isSubdomainWire', () => {
-  describe('when the suffix matches at a label boundary', () => {
-    it.each([
-      [w('www', 'example', 'org'), w('example', 'org')],
-      [w('example', 'org'), w('example', 'org')],
-      [w('a', 'b', 'example', 'org'), w('org')],
-      [w('example', 'org'), '\0'],
-    ])('says %j is under %j', (name, suffix) => {
-      expect(isSubdomainWire(name, suffix)).toBe(true);
-    });
-  });
-
-  describe('when it does not', () => {
-    it.each([
-      ['a label that only ends with the suffix', w('badexample', 'org'), w('example', 'org')],
-      ['a parent', w('example', 'org'), w('www', 'example', 'org')],
-      ['a sibling', w('example', 'net'), w('example', 'org')],
-      ['a label whose bytes contain the suffix', w('x\x07example\x03org'), w('example', 'org')],
-    ])('says no for %s', (_what, name, suffix) => {
-      expect(isSubdomainWire(name, suffix)).toBe(false);
-    });
-  });
-});
-
-describe('isValidDomain', () => {
-  it('accepts a host name and refuses one with whitespace or an empty label', () => {
-    expect(isValidDomain('www.example.org')).toBe(true);
-    expect(isValidDomain('www example.org')).toBe(false);
-    expect(isValidDomain('www..example.org')).toBe(false);
   });
 });
