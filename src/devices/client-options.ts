@@ -16,12 +16,14 @@
  * for only when strip is on, so the router config must set stripmac/stripsubnet. We take the first,
  * as dnsmasq does.
  */
+import { EDNS_OPTION } from '../dns/constants.js';
+import { ipv6Text } from '../dns/message.js';
 import { normalizeMac } from './oui.js';
 
 /** EDNS option codes (dnsmasq src/dns-protocol.h; RFC 7871 for ECS). */
-const OPTION_MAC = 65001;
-const OPTION_DEVICE_ID = 65073;
-const OPTION_CLIENT_SUBNET = 8;
+const OPTION_MAC = EDNS_OPTION.DNSMASQ_MAC;
+const OPTION_DEVICE_ID = EDNS_OPTION.NOMINUM_DEVICE_ID;
+const OPTION_CLIENT_SUBNET = EDNS_OPTION.CLIENT_SUBNET;
 
 /** What the forwarder said about the client. */
 export interface ClientOptions {
@@ -96,28 +98,5 @@ function clientSubnet(raw: Uint8Array, at: number, length: number): ClientOption
   if (prefix !== bits) return null;
   const a = at + 4;
   if (family === 1) return { family: 4, prefix, address: `${raw[a]}.${raw[a + 1]}.${raw[a + 2]}.${raw[a + 3]}` };
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((raw[a + i] << 8) | raw[a + i + 1]).toString(16));
-  // RFC 5952 §5: an IPv4-mapped address keeps its dotted tail (::ffff:192.0.2.1).
-  const mapped = groups.slice(0, 5).every((g) => g === '0') && groups[5] === 'ffff';
-  const address = mapped ? `::ffff:${raw[a + 12]}.${raw[a + 13]}.${raw[a + 14]}.${raw[a + 15]}` : compressIpv6(groups);
-  return { family: 6, prefix, address };
-}
-
-/** RFC 5952 §4 text form: the longest run (2+) of zero groups becomes "::". */
-function compressIpv6(groups: string[]): string {
-  let best = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLength) [best, bestLength] = [i, j - i];
-    i = j;
-  }
-  if (best < 0) return groups.join(':');
-  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLength).join(':')}`;
+  return { family: 6, prefix, address: ipv6Text(raw, a) };
 }

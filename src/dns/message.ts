@@ -143,25 +143,31 @@ export function writeTtl(buf: Uint8Array, off: number, ttl: number): void {
 export function readAddress(buf: Uint8Array, rec: RecordRef): string | null {
   const o = rec.rdataOffset;
   if (rec.type === TYPE.A && rec.rdataLength === 4) return `${buf[o]}.${buf[o + 1]}.${buf[o + 2]}.${buf[o + 3]}`;
-  if (rec.type === TYPE.AAAA && rec.rdataLength === 16) {
-    const parts: string[] = [];
-    for (let i = 0; i < 16; i += 2) parts.push(((buf[o + i] << 8) | buf[o + i + 1]).toString(16));
-    return compressIpv6(parts);
-  }
+  if (rec.type === TYPE.AAAA && rec.rdataLength === 16) return ipv6Text(buf, o);
   return null;
 }
 
-/** RFC 5952 text form: the longest run of two or more zero groups becomes '::'. */
-function compressIpv6(groups: string[]): string {
+/**
+ * The RFC 5952 text of the 16 address bytes at `at`: lowercase hex, the longest run (2+) of zero
+ * groups as "::", and an IPv4-mapped address with its dotted tail (::ffff:192.0.2.1), which is
+ * also how Node prints addresses, so texts compare equal.
+ */
+export function ipv6Text(buf: Uint8Array, at: number): string {
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((buf[at + i] << 8) | buf[at + i + 1]).toString(16));
+  if (groups.slice(0, 5).every((g) => g === '0') && groups[5] === 'ffff') return `::ffff:${buf[at + 12]}.${buf[at + 13]}.${buf[at + 14]}.${buf[at + 15]}`;
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') { i++; continue; }
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    if (j - i > bestLen) [bestStart, bestLen] = [i, j - i];
     i = j;
   }
   if (bestStart < 0) return groups.join(':');
-  return groups.slice(0, bestStart).join(':') + '::' + groups.slice(bestStart + bestLen).join(':');
+  return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLen).join(':')}`;
 }
