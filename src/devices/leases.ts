@@ -70,7 +70,6 @@ export function parseDnsmasqLeases(text: string): LeaseParse {
 
 /** A MAC from odhcpd's DHCPv4 hardware-address field: 12 hex digits or ether_ntoa's `a:b:…`. */
 function odhcpdMac(field: string): string | null {
-  if (/^[0-9a-f]{12}$/i.test(field)) return normaliseMac(field.replace(/(..)(?!$)/g, '$1:'));
   return normaliseMac(field);
 }
 

@@ -4,6 +4,7 @@
  * IPv6 has no /proc file (only netlink RTM_GETNEIGH, which Node cannot speak), so `ip -6 neigh`
  * is spawned, as Pi-hole FTL did until 2025. The query path only ever reads an in-memory Map.
  */
+import { normalizeMac } from './oui.js';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -11,10 +12,8 @@ import { log as writeLog } from '../log.js';
 
 /** A MAC as the rest of telemute spells it: lowercase `aa:bb:cc:dd:ee:ff`. */
 export function normaliseMac(text: string): string | null {
-  const parts = text.toLowerCase().split(/[:-]/);
-  if (parts.length !== 6 || !parts.every((p) => /^[0-9a-f]{1,2}$/.test(p))) return null;
-  const mac = parts.map((p) => p.padStart(2, '0')).join(':'); // ether_ntoa drops leading zeros
-  return mac === '00:00:00:00:00:00' ? null : mac;
+  const mac = normalizeMac(text); // every spelling, one-digit octets (ether_ntoa) included
+  return mac === '00:00:00:00:00:00' ? null : mac; // an incomplete neighbour entry
 }
 
 /** An IPv4 address as given, or an IPv6 address in RFC 5952 form without its `%zone`; else null. */

@@ -61,7 +61,7 @@ describe('neighbours', () => {
       ['0:1:2:3:4:5', '00:01:02:03:04:05'],
       ['00:00:00:00:00:00', null],
       ['aa:bb:cc:dd:ee', null],
-      ['aabbccddeeff', null],
+      ['aabbccddeeff', 'aa:bb:cc:dd:ee:ff'],
     ])('MAC %s → %s', (text, mac) => expect(normaliseMac(text)).toBe(mac));
     it.each([
       ['192.0.2.1', '192.0.2.1'],
