@@ -5,6 +5,9 @@
  * is spawned, as Pi-hole FTL did until 2025. The query path only ever reads an in-memory Map.
  */
 import { normalizeMac } from './oui.js';
+import { canonicalIp } from '../net/cidr.js';
+
+export { canonicalIp };
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -16,16 +19,6 @@ export function normaliseMac(text: string): string | null {
   return mac === '00:00:00:00:00:00' ? null : mac; // an incomplete neighbour entry
 }
 
-/** An IPv4 address as given, or an IPv6 address in RFC 5952 form without its `%zone`; else null. */
-export function canonicalIp(text: string): string | null {
-  const pct = text.indexOf('%');
-  const a = pct >= 0 ? text.slice(0, pct) : text;
-  const kind = isIP(a);
-  if (kind === 4) return a;
-  if (kind !== 6) return null;
-  // WHATWG URL serialises IPv6 hosts per RFC 5952 §4 (lowercase, longest zero run as ::).
-  return new URL(`http://[${a}]`).hostname.slice(1, -1);
-}
 
 /** Parses /proc/net/arp (`IP HWtype Flags HWaddress Mask Device`): complete entries only. */
 export function parseProcNetArp(text: string): Map<string, string> {

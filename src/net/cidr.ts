@@ -11,6 +11,18 @@ export interface Prefix {
   bits: number;
 }
 
+/** An IPv4 address as given, or an IPv6 address in RFC 5952 form without its `%zone`; else null. */
+export function canonicalIp(text: string): string | null {
+  const pct = text.indexOf('%');
+  const a = pct >= 0 ? text.slice(0, pct) : text;
+  const kind = isIP(a);
+  if (kind === 4) return a;
+  if (kind !== 6) return null;
+  // WHATWG URL serialises IPv6 hosts per RFC 5952 §4 (lowercase, longest zero run as ::), as Node
+  // prints the addresses of received packets.
+  return new URL(`http://[${a}]`).hostname.slice(1, -1);
+}
+
 /** The 128-bit value of an IPv4 or IPv6 address (IPv4 mapped into ::ffff:0:0/96), or null. */
 export function addressValue(address: string): bigint | null {
   const pct = address.indexOf('%'); // zone index of a link-local address

@@ -4,6 +4,7 @@
  * A bare address means UDP with TCP fallback on truncation, like every stub resolver.
  */
 import { isIP } from 'node:net';
+import { canonicalIp } from '../net/cidr.js';
 
 export type Protocol = 'udp' | 'tcp';
 
@@ -56,7 +57,7 @@ export function parseUpstream(text: string): Upstream {
   if (!isIP(host)) throw new Error(`'${text}': upstream must be an IP address (names would need a resolver to resolve them)`);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`'${text}': port must be 1-65535`);
   // Replies are matched against Node's canonical text of the sender's address (RFC 5952 form).
-  if (isIP(host) === 6 && !host.includes('%')) host = new URL(`http://[${host}]/`).hostname.slice(1, -1);
+  if (isIP(host) === 6 && !host.includes('%')) host = canonicalIp(host) ?? host;
   const shown = isIP(host) === 6 ? `[${host}]` : host;
   return { url: `${protocol}://${shown}:${port}`, protocol, host, port, srtt: 50, failures: 0, downUntil: 0, sent: 0, errors: 0 };
 }
