@@ -49,7 +49,6 @@ export async function main(argv: string[]): Promise<number> {
 async function serve(settings: Settings): Promise<number> {
   guardProcess();
   mkdirSync(settings.stateDir, { recursive: true });
-  mkdirSync(settings.volatileDir, { recursive: true });
   const upstreams = settings.upstreams.length > 0 ? settings.upstreams : readSystemUpstreams(settings.resolvFile);
   if (upstreams.length === 0) log('warn', `no upstream servers (none configured, none usable in ${settings.resolvFile}): names that are not local get SERVFAIL`);
   else log('info', `upstreams: ${upstreams.join(', ')}${settings.upstreams.length === 0 ? ` (from ${settings.resolvFile})` : ''}`);

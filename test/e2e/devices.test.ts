@@ -5,7 +5,7 @@
  * namespaces cannot be made (not root).
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,6 +173,21 @@ describe.skipIf(problem !== null)(`devices e2e${problem ? ` (skipped: ${problem}
       await start();
       const after = (await devices()).find((d) => d.id === MAC) as ApiDevice & { lastSeen: number };
       expect(after).toMatchObject({ displayName: 'Kitchen TV', lastSeen: before.lastSeen, ips: before.ips });
+    });
+
+    it('keeps the last-seen time through the volatile store, not flash, when nothing else changed', async () => {
+      // The rename above was written to flash at the last stop; a query alone changes nothing
+      // worth a flash write, so after this restart only the RAM copy can hold the new time.
+      expect(ask(HOST, lanPort, 'www.example.org')).toContain('NOERROR');
+      const before = (await devices()).find((d) => d.id === MAC) as ApiDevice & { lastSeen: number };
+      const snapshot = JSON.parse(readFileSync(`${dirs}/state/devices.json`, 'utf8')) as { devices: { id: string; lastSeen: number }[] };
+      expect(snapshot.devices.find((d) => d.id === MAC)!.lastSeen).toBeLessThan(before.lastSeen);
+      await tm.stop();
+      await start();
+      const after = (await devices()).find((d) => d.id === MAC) as ApiDevice & { lastSeen: number };
+      expect(after.lastSeen).toBe(before.lastSeen);
+      const unchanged = JSON.parse(readFileSync(`${dirs}/state/devices.json`, 'utf8')) as { devices: { id: string; lastSeen: number }[] };
+      expect(unchanged.devices.find((d) => d.id === MAC)!.lastSeen).toBeLessThan(before.lastSeen); // no flash write
     });
   });
 });

@@ -35,7 +35,8 @@ export function decode(q: Query): Verdict {
   q.qclass = (raw[nameEnd + 2] << 8) | raw[nameEnd + 3];
   // EDNS first: every reply to a query with OPT carries one, NOTIMP included (RFC 6891 §6.1.1).
   const edns = readEdns(q, raw);
-  if (edns === MALFORMED) return reply(errorReply({ ...q, hasOpt: false }, RCODE.FORMERR), 'malformed');
+  // The OPT could not be read, so the reply carries none (RFC 6891 §7: FORMERR without OPT).
+  if (edns === MALFORMED) return reply(errorReply({ raw, questionEnd: q.questionEnd, hasOpt: false, dnssecOk: false }, RCODE.FORMERR), 'malformed');
   if (opcode !== 0) return reply(errorReply(q, RCODE.NOTIMP), 'malformed');
   if (edns === BAD_VERSION) return reply(errorReply(q, RCODE.BADVERS), 'malformed');
   q.maxSize = q.transport === 'tcp' ? 65535 : q.hasOpt ? Math.max(512, q.maxSize) : 512;
