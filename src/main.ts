@@ -17,6 +17,11 @@ import { openVolatileStore, type VolatileStore } from './store/volatile.js';
 import { loadCache, saveCache } from './cache/persist.js';
 import { startDevices } from './devices/devices.js';
 import { createFlashWriter } from './store/flash.js';
+import { buildSuffixFilter } from './policy/suffix-filter.js';
+import { createPolicyEngine } from './policy/engine.js';
+import { buildPolicySources } from './policy/sources.js';
+import { createPolicyStore } from './policy/policy-store.js';
+import { CATALOGS } from './policy/catalogs.js';
 import type { AdminParts } from './web/start.js';
 import { VERSION } from './version.js';
 
@@ -57,7 +62,17 @@ async function serve(settings: Settings): Promise<number> {
   const volatile = openVolatile(settings.volatileDir);
   const flash = createFlashWriter(settings.stateDir);
   const devices = startDevices(settings, flash, volatile);
-  const resolver = createResolver(settings, { upstreams, blocked: blocked.wires, identify: devices.identify });
+  const configList = buildSuffixFilter(blocked.wires);
+  const lists = (id: string) => (id === 'blocklist' ? { match: (wire: string) => { const entry = configList.match(wire); return entry === null ? null : { action: 'block' as const, entry }; } } : null);
+  const policy = createPolicyEngine({
+    sources: buildPolicySources(CATALOGS, lists),
+    store: createPolicyStore(flash, (m) => log('error', m)),
+    configLists: settings.blocklists.length > 0 ? ['blocklist'] : [],
+    log,
+  });
+  const policyTick = setInterval(() => policy.tick(), 60_000);
+  policyTick.unref();
+  const resolver = createResolver(settings, { upstreams, policy, identify: devices.identify });
   if (volatile) restoreCache(resolver, volatile);
   log('info', `clients allowed from: ${resolver.access.prefixes().join(', ')}`);
 
@@ -84,8 +99,10 @@ async function serve(settings: Settings): Promise<number> {
       log('info', `${signal}: shutting down`);
       if (watch) clearInterval(watch);
       clearInterval(refresh);
+      clearInterval(policyTick);
       await Promise.allSettled([...listeners.map((l) => l.close()), admin?.close()]);
       await devices.stop(); // before the volatile store closes: it keeps the devices there
+      await policy.stop();
       if (volatile) {
         keepCache(resolver, volatile);
         await volatile.close();

@@ -3,6 +3,7 @@
  * RFC 6891 §6.1.1), with ID 0, and the offsets of every TTL so a hit can count them down without
  * decoding the message. Served by copying: an entry is shared and never changed after it is made.
  */
+import { nameToWire } from '../dns/name.js';
 import { RCODE, TYPE } from '../dns/constants.js';
 import { readAddress, readName, readTtl, scanMessage, writeTtl, type MessageScan } from '../dns/message.js';
 
@@ -21,6 +22,8 @@ export interface CacheLimits {
 export interface AnswerFacts {
   /** CNAME targets in chain order. */
   cnames: string[];
+  /** The same targets as lowercase wire names (what the policy engine looks up). */
+  cnameWires: string[];
   /** A/AAAA addresses of the answer section. */
   addresses: string[];
 }
@@ -110,14 +113,18 @@ const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v
 
 /** Finds the CNAME chain and the addresses of an answer (once per entry: kept as its facts). */
 export function answerFacts(wire: Buffer): AnswerFacts {
-  const facts: AnswerFacts = { cnames: [], addresses: [] };
+  const facts: AnswerFacts = { cnames: [], cnameWires: [], addresses: [] };
   const scan = scanMessage(wire);
   if (!scan) return facts;
   for (const r of scan.records) {
     if (r.section !== 0) break;
     if (r.type === TYPE.CNAME) {
       const target = readName(wire, r.rdataOffset);
-      if (target) facts.cnames.push(target.toLowerCase());
+      const targetWire = target ? nameToWire(target) : null;
+      if (target && targetWire !== null) {
+        facts.cnames.push(target.toLowerCase());
+        facts.cnameWires.push(targetWire);
+      }
     } else if (r.type === TYPE.A || r.type === TYPE.AAAA) {
       const a = readAddress(wire, r);
       if (a) facts.addresses.push(a);

@@ -40,6 +40,8 @@ export interface MainSettings {
   lanDomain: string | null;
   localServer: string | null;
   logLevel: Level;
+  /** dnsmasq forwards to telemute (the init script sets it up); some answers must then differ. */
+  dnsmasqIntegration: boolean;
 }
 
 const KNOWN = ['enabled', 'listen', 'upstream', 'resolv_file', 'admin', 'state_dir', 'volatile_dir', 'blocklist', 'allow', 'lan_domain', 'local_server', 'log_level', 'dnsmasq_integration'];
@@ -49,7 +51,7 @@ const OPENWRT_RESOLV = '/tmp/resolv.conf.d/resolv.conf.auto';
 export function readMainSection(section: UciSection | null, args: CliArgs, errors: ConfigErrors): MainSettings {
   const o = optionReader(section, errors, KNOWN);
   o.bool('enabled');
-  o.bool('dnsmasq_integration');
+  const dnsmasqIntegration = o.bool('dnsmasq_integration') ?? false;
   const fromFlag = <T>(flagValues: T[], fileValues: T[] | undefined, fallback: T[]) => (flagValues.length > 0 ? flagValues : (fileValues ?? fallback));
 
   const check = <T>(values: string[], flag: string, key: string, parse: (v: string) => T, fromFlags: boolean): T[] => {
@@ -103,5 +105,6 @@ export function readMainSection(section: UciSection | null, args: CliArgs, error
     lanDomain: lan === '' ? null : lan,
     localServer,
     logLevel,
+    dnsmasqIntegration,
   };
 }

@@ -11,6 +11,7 @@ import { readCacheSection, type CacheSettings } from './section-cache.js';
 import { readDevicesSection, type DevicesSettings } from './section-devices.js';
 import { readForwardSections, type ForwardSetting } from './section-forward.js';
 import { readRecordSections, type RecordSetting } from './section-record.js';
+import { readPolicySection, type PolicySettings } from './section-policy.js';
 import { UciSyntaxError, parseUci, type UciSection } from './uci.js';
 
 export interface Settings extends MainSettings {
@@ -18,6 +19,7 @@ export interface Settings extends MainSettings {
   devices: DevicesSettings;
   forwards: ForwardSetting[];
   records: RecordSetting[];
+  policy: PolicySettings;
   /** The file the settings came from, or null for embedded defaults. */
   configFile: string | null;
 }
@@ -25,7 +27,7 @@ export interface Settings extends MainSettings {
 export type LoadResult = { ok: true; settings: Settings } | { ok: false; errors: string[] };
 
 /** Known section types; anything else is an error. */
-const SECTION_TYPES = ['telemute', 'cache', 'devices', 'forward', 'record'];
+const SECTION_TYPES = ['telemute', 'cache', 'devices', 'policy', 'forward', 'record'];
 
 /** Reads the config file (if any), applies the flags, validates. */
 export function loadSettings(args: CliArgs, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): LoadResult {
@@ -54,6 +56,7 @@ export function loadSettings(args: CliArgs, readFile: (path: string) => string =
   const devices = readDevicesSection(only('devices'), errors);
   const forwards = readForwardSections(sections.filter((s) => s.type === 'forward'), errors);
   const records = readRecordSections(sections.filter((s) => s.type === 'record'), errors);
+  const policy = readPolicySection(only('policy'), errors, main.dnsmasqIntegration);
   if (errors.messages.length > 0) return { ok: false, errors: errors.messages };
-  return { ok: true, settings: { ...main, cache, devices, forwards, records, configFile: file } };
+  return { ok: true, settings: { ...main, cache, devices, forwards, records, policy, configFile: file } };
 }

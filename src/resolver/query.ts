@@ -99,6 +99,10 @@ export interface Query {
   reason: Reason;
   /** Which rule or list decided (policy), or what failed. */
   detail: string;
+  /** Why the answer is flagged (observe mode, a sensitive catalog entry, geography); '' when not. */
+  flag: string;
+  /** The owner allowed this name for this device (rule, temporary allow, pause): answers are not inspected. */
+  allowed: boolean;
   /** Upstream that answered, when one did. */
   upstream: string;
 }
@@ -130,6 +134,8 @@ export function newQuery(raw: Buffer, client: Client, transport: Transport, now:
     reply: null,
     reason: 'pending',
     detail: '',
+    flag: '',
+    allowed: false,
     upstream: '',
   };
 }

@@ -11,14 +11,16 @@ import { createUdpTransport } from '../upstream/udp-transport.js';
 import { parseUpstream, type Upstream } from '../upstream/server.js';
 import { createUpstreamSet, type UpstreamSet, type Transports } from '../upstream/upstream-set.js';
 import { compileRecord } from './local-records.js';
-import type { Query } from './query.js';
+import { newQuery, type Query } from './query.js';
+import { buildQuery } from '../dns/query.js';
+import type { PolicyEngine } from '../policy/engine.js';
 import { createPipeline, orderStages, type Pipeline } from './pipeline.js';
 import { createHandler, type HandlerStats, type PacketHandler } from './server/handler.js';
 import { accessStage } from './stages/access.js';
 import { cacheStage } from './stages/cache.js';
 import { decodeStage } from './stages/decode.js';
 import { identifyStage } from './stages/identify.js';
-import { inspectStage } from './stages/inspect.js';
+import { cnameCheck, inspectStage } from './stages/inspect.js';
 import { localStage } from './stages/local.js';
 import { policyStage } from './stages/policy.js';
 import { newCounters, recordStage, type Counters } from './stages/record.js';
@@ -28,8 +30,8 @@ import { upstreamStage } from './stages/upstream.js';
 export interface ResolverDeps {
   /** Upstream URLs for the default set (explicit, or read from the system's list). */
   upstreams: string[];
-  /** Blocked names, lowercase wire strings. */
-  blocked: Set<string>;
+  /** The policy engine (src/policy); without it nothing is blocked. */
+  policy?: Pick<PolicyEngine, 'decide' | 'checkChain'>;
   now?: () => number;
   access?: AccessList;
   /** Ties each query to a device (src/devices); without it devices stay unknown. */
@@ -60,11 +62,14 @@ export function createResolver(settings: Settings, deps: ResolverDeps): Resolver
   const limits: CacheLimits = { minTtl: c.minTtl, maxTtl: c.maxTtl, negativeMaxTtl: c.negativeMaxTtl, staleTtl: c.serveStale ? c.staleTtl : 0 };
   const access = deps.access ?? createAccessList(settings.allow);
   const counters = newCounters();
-  const stages = orderStages({
+  const policy = deps.policy ?? { decide: () => null, checkChain: () => null };
+  const { blockResponse: blockMode, blockTtl } = settings.policy;
+  let internal: Pipeline | null = null;
+  const stageSet = {
     decode: decodeStage(),
     access: accessStage(access),
     identify: identifyStage(deps.identify ?? null),
-    policy: policyStage({ blocked: deps.blocked }),
+    policy: policyStage({ decide: policy.decide, blockMode, blockTtl, resolve: (wire, qtype) => resolveInternal(internal!, wire, qtype, now) }),
     local: localStage({
       records: settings.records.map((r) => compileRecord(r.name, r.type, r.value, r.ttl)),
       forwards: settings.forwards.map((f) => ({ domain: f.domain, set: set(`forward ${f.domain}`, f.servers) })),
@@ -74,11 +79,15 @@ export function createResolver(settings: Settings, deps: ResolverDeps): Resolver
     }),
     cache: cacheStage({ store: cache, serveStale: c.serveStale }),
     upstream: upstreamStage({ upstreams: defaultUpstreams, store: cache, limits, failureTtl: c.servfailTtl, now }),
-    inspect: inspectStage(),
+    inspect: inspectStage([cnameCheck({ checkChain: policy.checkChain, blockMode, blockTtl })]),
     respond: respondStage(),
     record: recordStage(counters),
-  });
+  };
+  const stages = orderStages(stageSet);
   const pipeline = createPipeline(stages.beforeSend, stages.afterSend);
+  // Names telemute resolves for itself (SafeSearch targets): local names, cache, upstreams only.
+  const s = stageSet;
+  internal = createPipeline([s.decode, s.local, s.cache, s.upstream, s.respond], []);
   const handlerStats: HandlerStats = { crashes: 0 };
   return {
     handle: createHandler(pipeline, handlerStats, now),
@@ -97,4 +106,10 @@ export function createResolver(settings: Settings, deps: ResolverDeps): Resolver
       transports.tcp.close();
     },
   };
+}
+
+/** Resolves a name for telemute itself through `pipeline`; the reply bytes (null if dropped). */
+function resolveInternal(pipeline: Pipeline, wire: string, qtype: number, now: () => number): Promise<Buffer | null> {
+  const raw = buildQuery({ nameWire: wire, qtype, qclass: 1, dnssecOk: false, checkingDisabled: false });
+  return new Promise((resolve) => pipeline.handle(newQuery(raw, { address: '::1', port: 0 }, 'tcp', now()), (reply) => resolve(reply)));
 }

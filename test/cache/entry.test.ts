@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { answerFacts, entrySize, makeEntry, type CacheLimits } from '../../src/cache/entry.js';
+import { nameToWire } from '../../src/dns/name.js';
 import { scanMessage } from '../../src/dns/message.js';
 import { RCODE } from '../../src/dns/constants.js';
 import { T, aRdata, aaaaRdata, buildQuery, buildResponse, parse, soaRdata, wireName, type ResponseSpec } from '../helpers/packets.js';
@@ -164,11 +165,11 @@ describe('answerFacts', () => {
       authority: [{ name: 'example.net', type: T.NS, ttl: 60, rdata: wireName('ns.example.net') }],
       additional: [{ name: 'ns.example.net', type: T.A, ttl: 60, rdata: aRdata('192.0.2.53') }],
     });
-    expect(answerFacts(e.wire)).toEqual({ cnames: ['cdn.example.net', 'edge.example.net'], addresses: ['192.0.2.10', '2001:db8::10'] });
+    expect(answerFacts(e.wire)).toEqual({ cnames: ['cdn.example.net', 'edge.example.net'], cnameWires: [nameToWire('cdn.example.net'), nameToWire('edge.example.net')], addresses: ['192.0.2.10', '2001:db8::10'] });
   });
 
   it('gives empty facts for a malformed message', () => {
-    expect(answerFacts(Buffer.alloc(5))).toEqual({ cnames: [], addresses: [] });
+    expect(answerFacts(Buffer.alloc(5))).toEqual({ cnames: [], cnameWires: [], addresses: [] });
   });
 });
 

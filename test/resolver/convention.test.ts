@@ -31,7 +31,7 @@ const set: StageSet = {
   decode: decodeStage(),
   access: accessStage(createAccessList([], () => [])),
   identify: identifyStage(),
-  policy: policyStage({ blocked: new Set() }),
+  policy: policyStage({ decide: () => null, blockMode: 'null', blockTtl: 10 }),
   local: localStage({ records: [], forwards: [], lanDomain: 'lan', localServer: null, upstreams }),
   cache: cacheStage({ store, serveStale: true }),
   upstream: upstreamStage({ upstreams, store, limits: LIMITS, failureTtl: 5 }),

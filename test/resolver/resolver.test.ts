@@ -1,3 +1,4 @@
+import { testPolicy } from '../helpers/policy-env.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/config/cli.js';
 import { loadSettings } from '../../src/config/settings.js';
@@ -23,7 +24,7 @@ function make() {
   const clock = { t: T0 };
   const r = createResolver(loaded.settings, {
     upstreams: ['192.0.2.53'],
-    blocked: new Set([nameToWire('ads.example.org')!]),
+    policy: testPolicy((doc) => (doc.rules = [{ id: 'ads', text: '||ads.example.org^', scope: 'household', enabled: true }])).engine,
     access: createAccessList(['192.168.1.0/24'], () => []),
     now: () => clock.t,
   });

@@ -5,7 +5,10 @@
  * every answer, cached or fresh, without decoding the message again.
  */
 import { answerFacts } from '../../cache/entry.js';
-import { NEXT, type Query, type Verdict } from '../query.js';
+import { blockedReply, type BlockMode } from '../../dns/policy-reply.js';
+import type { Device } from '../../devices/registry.js';
+import type { Decision } from '../../policy/decide.js';
+import { NEXT, reply, type Query, type Verdict } from '../query.js';
 import type { Stage } from '../pipeline.js';
 
 /** Decides on an answer's facts for one query; returns a verdict (reply to block) or NEXT. */
@@ -26,5 +29,30 @@ export function inspectStage(checks: AnswerCheck[] = []): Stage {
       }
       return NEXT;
     },
+  };
+}
+
+export interface CnameCheckOptions {
+  /** The engine's decision on a chain of CNAME targets for a device (null: none is blocked). */
+  checkChain: (targets: readonly string[], device: Device | null) => Decision | null;
+  blockMode: BlockMode;
+  blockTtl: number;
+}
+
+/**
+ * Cloaked trackers: a name the policy let through whose answer is a CNAME to a blocked name
+ * (`metrics.example.org CNAME example.tracker-cdn.net`) is blocked as if asked for directly.
+ * Every target is checked, on every answer (cached ones too: the device may differ); a name the
+ * owner allowed is not (an allow covers where it leads). The chain itself reaches the log.
+ */
+export function cnameCheck(options: CnameCheckOptions): AnswerCheck {
+  const { checkChain, blockMode, blockTtl } = options;
+  return function cname(q: Query): Verdict {
+    const targets = q.answer!.facts!.cnameWires;
+    if (targets.length === 0 || q.allowed) return NEXT;
+    const d = checkChain(targets, q.device as Device | null);
+    if (d === null) return NEXT;
+    q.detail = `${d.detail} (via CNAME)`;
+    return reply(blockedReply(q, blockMode, blockTtl), 'blocked');
   };
 }

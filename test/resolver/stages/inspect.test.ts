@@ -1,5 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { inspectStage } from '../../../src/resolver/stages/inspect.js';
+import { cnameCheck, inspectStage } from '../../../src/resolver/stages/inspect.js';
+import { nameToWire } from '../../../src/dns/name.js';
+import { device, testPolicy } from '../../helpers/policy-env.js';
+import { parse } from '../../helpers/packets.js';
 import { NEXT, reply } from '../../../src/resolver/query.js';
 import { T, aRdata, wireName } from '../../helpers/packets.js';
 import { entryFor } from '../entries.js';
@@ -18,7 +21,7 @@ describe('inspect', () => {
         { name: 'edge.example.net', type: T.A, rdata: aRdata('192.0.2.5') },
       ]);
       expect(inspectStage().run(q)).toEqual(NEXT);
-      expect(q.answer.facts).toEqual({ cnames: ['edge.example.net'], addresses: ['192.0.2.5'] });
+      expect(q.answer.facts).toEqual({ cnames: ['edge.example.net'], cnameWires: [nameToWire('edge.example.net')], addresses: ['192.0.2.5'] });
     });
   });
 
@@ -26,7 +29,7 @@ describe('inspect', () => {
     it('does not find them again', () => {
       const q = decodedQuery();
       q.answer = entryFor(q, 0);
-      const facts = { cnames: ['kept.example.net'], addresses: [] };
+      const facts = { cnames: ['kept.example.net'], cnameWires: [nameToWire('kept.example.net')!], addresses: [] };
       q.answer.facts = facts;
       inspectStage().run(q);
       expect(q.answer.facts).toBe(facts);
@@ -45,5 +48,56 @@ describe('inspect', () => {
       expect(first).toHaveBeenCalledWith(q);
       expect(third).not.toHaveBeenCalled();
     });
+  });
+});
+
+describe('cnameCheck (cloaked trackers)', () => {
+  const { engine } = testPolicy((doc) => {
+    doc.rules = [{ id: 'cloak', text: '||tracker-cdn.example.net^', scope: 'household', enabled: true }];
+    doc.devices['aa:bb:cc:00:00:02'] = { catalogs: { '*': 'off' } };
+    doc.rules.push({ id: 'tv-ok', text: '@@||metrics.example.org^', scope: 'device:aa:bb:cc:00:00:03', enabled: true });
+  });
+  const check = cnameCheck({ checkChain: engine.checkChain, blockMode: 'null', blockTtl: 10 });
+  const chained = (name: string, dev: string) => {
+    const q = decodedQuery({ name, type: T.A });
+    q.device = device(dev);
+    q.answer = entryFor(q, 0, [
+      { type: T.CNAME, rdata: wireName('edge.example.com') },
+      { name: 'edge.example.com', type: T.CNAME, rdata: wireName('x1.tracker-cdn.example.net') },
+      { name: 'x1.tracker-cdn.example.net', type: T.A, rdata: aRdata('192.0.2.9') },
+    ]);
+    inspectStage().run(q); // facts
+    return q;
+  };
+
+  it('blocks an allowed name whose chain reaches a blocked target, anywhere in the chain', () => {
+    const q = chained('metrics.example.org', 'aa:bb:cc:00:00:01');
+    const v = check(q);
+    expect(v.kind).toBe('reply');
+    expect(q.detail).toBe('rule:cloak (via CNAME)');
+    const p = parse((v as { reply: Buffer }).reply);
+    expect(p.answers).toHaveLength(1);
+    expect(Array.from(p.answers[0].rdata)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('leaves a name alone when the owner allowed it for that device', () => {
+    const q = chained('metrics.example.org', 'aa:bb:cc:00:00:03');
+    q.allowed = true; // the policy stage sets this from the allow rule
+    expect(check(q)).toEqual(NEXT);
+  });
+
+  it('leaves answers without CNAMEs alone', () => {
+    const q = decodedQuery({ name: 'plain.example.org' });
+    q.answer = entryFor(q, 0);
+    inspectStage().run(q);
+    expect(check(q)).toEqual(NEXT);
+  });
+
+  it('through the stage: the check runs on cached answers too, per device', () => {
+    const stage = inspectStage([check]);
+    const q1 = chained('metrics.example.org', 'aa:bb:cc:00:00:01');
+    const q2 = chained('metrics.example.org', 'aa:bb:cc:00:00:02');
+    expect(stage.run(q1).kind).toBe('reply');
+    expect(stage.run(q2).kind).toBe('reply'); // a household rule: every device
   });
 });

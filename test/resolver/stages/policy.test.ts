@@ -2,12 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { RCODE } from '../../../src/dns/constants.js';
 import { nameToWire } from '../../../src/dns/name.js';
 import { policyStage } from '../../../src/resolver/stages/policy.js';
+import { testPolicy } from '../../helpers/policy-env.js';
+import { decision, type Decision } from '../../../src/policy/decide.js';
 import type { Verdict } from '../../../src/resolver/query.js';
 import { T, parse, type QuerySpec } from '../../helpers/packets.js';
 import { decodedQuery } from '../query-fixture.js';
 
-const blocked = new Set(['ads.example.org', 'tracker.example.net'].map((n) => nameToWire(n)!));
-const stage = policyStage({ blocked });
+/** A stage over a real engine whose household rules block these names (and their subdomains). */
+function stageBlocking(names: string[], blockTtl = 10) {
+  const { engine } = testPolicy((doc) => {
+    doc.rules = names.map((n, i) => ({ id: `r${i}`, text: `||${n}^`, scope: 'household', enabled: true }));
+  });
+  return policyStage({ decide: engine.decide, blockMode: 'null', blockTtl });
+}
+const stage = stageBlocking(['ads.example.org', 'tracker.example.net']);
 
 function run(spec: QuerySpec) {
   const q = decodedQuery(spec);
@@ -16,7 +24,7 @@ function run(spec: QuerySpec) {
 }
 function replyOf(v: Verdict) {
   if (v.kind !== 'reply') throw new Error(`expected a reply, got ${v.kind}`);
-  expect(v.reason).toBe('blocked');
+  expect(['blocked', 'local']).toContain(v.reason);
   return parse(v.reply);
 }
 
@@ -49,7 +57,7 @@ describe('policy', () => {
       const p = replyOf(v);
       expect(p.question!.name).toBe('X.Y.Ads.Example.ORG');
       expect(p.answers).toHaveLength(1);
-      expect(q.detail).toBe(nameToWire('ads.example.org'));
+      expect(q.detail).toBe('rule:r0');
     });
 
     it('adds EDE 15 "Blocked" for a client with EDNS (RFC 8914 §4.16)', () => {
@@ -64,7 +72,7 @@ describe('policy', () => {
 
     it('uses the configured TTL', () => {
       const q = decodedQuery({ name: 'ads.example.org' });
-      const v = policyStage({ blocked, blockTtl: 77 }).run(q) as Verdict;
+      const v = stageBlocking(['ads.example.org'], 77).run(q) as Verdict;
       expect(replyOf(v).answers[0].ttl).toBe(77);
     });
   });
@@ -77,27 +85,65 @@ describe('policy', () => {
     });
 
     it('goes on with an empty set', () => {
-      expect(policyStage({ blocked: new Set() }).run(decodedQuery({ name: 'ads.example.org' }))).toEqual({ kind: 'next' });
+      expect(stageBlocking([]).run(decodedQuery({ name: 'ads.example.org' }))).toEqual({ kind: 'next' });
     });
   });
 });
 
-describe('policy with a one-label rule', () => {
-  it('blocks every name under a blocked TLD', () => {
-    const stage = policyStage({ blocked: new Set([nameToWire('net')!]) });
-    const v = stage.run(decodedQuery({ name: 'www.example.net' })) as Verdict;
-    expect(v.kind).toBe('reply');
-    expect(stage.run(decodedQuery({ name: 'www.example.org' }))).toEqual({ kind: 'next' });
+describe('policy decisions other than block', () => {
+  const fixed = (d: Decision | null) => policyStage({ decide: () => d, blockMode: 'null', blockTtl: 10 });
+
+  it('marks an allowed name so its answer is not inspected', () => {
+    const q = decodedQuery({ name: 'ads.example.org' });
+    expect(fixed(decision('allow', 'rule:ok')).run(q)).toEqual({ kind: 'next' });
+    expect(q).toMatchObject({ allowed: true, detail: 'rule:ok' });
   });
 
-  it('blocks the one-label name itself', () => {
-    const stage = policyStage({ blocked: new Set([nameToWire('org')!, nameToWire('ads.example.net')!]) });
-    expect((stage.run(decodedQuery({ name: 'org' })) as Verdict).kind).toBe('reply');
+  it('flags without blocking', () => {
+    const q = decodedQuery({ name: 'ads.example.org' });
+    expect(fixed(decision('flag', 'catalog:xiaomi:x')).run(q)).toEqual({ kind: 'next' });
+    expect(q).toMatchObject({ flag: 'catalog:xiaomi:x', detail: '', allowed: false });
   });
 
-  it('still matches deeper rules when no rule is one label', () => {
-    const stage = policyStage({ blocked: new Set([nameToWire('ads.example.net')!]) });
-    expect((stage.run(decodedQuery({ name: 'x.ads.example.net' })) as Verdict).kind).toBe('reply');
-    expect(stage.run(decodedQuery({ name: 'net' }))).toEqual({ kind: 'next' });
+  it('answers a canary NXDOMAIN with an SOA and EDE 17 "Filtered"', () => {
+    const q = decodedQuery({ name: 'use-application-dns.net', edns: {} });
+    const p = replyOf(fixed(decision('nxdomain', 'bypass:use-application-dns.net')).run(q) as Verdict);
+    expect(p.header).toMatchObject({ rcode: RCODE.NXDOMAIN, ancount: 0, nscount: 1 });
+    expect(p.authority[0]).toMatchObject({ name: 'use-application-dns.net', type: T.SOA });
+    expect(p.opt!.options).toEqual([{ code: 15, data: Buffer.from([0, 17]) }]);
+  });
+
+  it('answers NODATA for resolver.arpa (RFC 9462 §4)', () => {
+    const p = replyOf(fixed(decision('nodata', 'bypass:resolver.arpa')).run(decodedQuery({ name: '_dns.resolver.arpa', type: 64 })) as Verdict);
+    expect(p.header).toMatchObject({ rcode: RCODE.NOERROR, ancount: 0, nscount: 1 });
+  });
+
+  it.each([
+    ['nxdomain', RCODE.NXDOMAIN, 0],
+    ['refused', RCODE.REFUSED, 0],
+    ['null', RCODE.NOERROR, 1],
+  ] as const)('answers a block in %s mode with rcode %i', (mode, rcode, ancount) => {
+    const s = policyStage({ decide: () => decision('block', 'rule:x'), blockMode: mode, blockTtl: 10 });
+    expect(replyOf(s.run(decodedQuery({ name: 'ads.example.org', type: T.A })) as Verdict).header).toMatchObject({ rcode, ancount });
+  });
+
+  it('rewrites to the SafeSearch name with its addresses, resolved internally', async () => {
+    const asked: [string, number][] = [];
+    const s = policyStage({
+      decide: () => decision('rewrite', 'safesearch:forcesafesearch.google.com', nameToWire('forcesafesearch.google.com')!),
+      blockMode: 'null',
+      blockTtl: 10,
+      resolve: async (wire, qtype) => {
+        asked.push([wire, qtype]);
+        const { buildResponse, buildQuery: bq, aRdata } = await import('../../helpers/packets.js');
+        return buildResponse(bq({ name: 'forcesafesearch.google.com' }), { answers: [{ type: T.A, ttl: 60, rdata: aRdata('192.0.2.7') }] });
+      },
+    });
+    const v = await s.run(decodedQuery({ name: 'www.google.com', type: T.A }));
+    expect(v.kind === 'reply' && v.reason).toBe('local');
+    const p = parse((v as { reply: Buffer }).reply);
+    expect(asked).toEqual([[nameToWire('forcesafesearch.google.com'), T.A]]);
+    expect(p.answers.map((a) => [a.name, a.type])).toEqual([['www.google.com', T.CNAME], ['forcesafesearch.google.com', T.A]]);
+    expect(Array.from(p.answers[1].rdata)).toEqual([192, 0, 2, 7]);
   });
 });

@@ -1,0 +1,128 @@
+/**
+ * The built-in vendor catalogs as one index, built once at startup: every entry of every catalog,
+ * found for a query name in O(labels). Per-device policies do not rebuild it; they only say which
+ * catalogs are on (a mode per catalog), so twenty policies share one index.
+ *
+ * Which entries decide: the most specific among the catalogs that are on for the device — the
+ * longest matching suffix (an exact entry on the name itself first; a wildcard counts at the
+ * position of its literal tail). The engine weighs the entries found at that position: a
+ * functional one wins (never blocked, so a telemetry suffix cannot cut off the login or firmware
+ * endpoint below it), then the strongest action.
+ */
+import { nameToWire } from '../dns/name.js';
+import type { Catalog, EntryClass } from './catalogs.js';
+import { createSuffixMap, type NameWalk } from './name-walk.js';
+
+/** One catalog entry, as the engine sees it. */
+export interface CatalogHit {
+  /** Index of the catalog in the list the index was built from. */
+  catalog: number;
+  catalogId: string;
+  class: EntryClass;
+  pattern: string;
+  /** What the log and the statistics record: `catalog:<id>:<pattern>`. */
+  detail: string;
+}
+
+export interface CatalogIndex {
+  catalogs: readonly Catalog[];
+  /**
+   * The deciding entries among catalogs with `isOn(catalogIndex)`: every entry at the most
+   * specific position that has any (several catalogs may list the same endpoint: the Mi Fit
+   * relay is in the Xiaomi and the Huami catalog). Filled into `out` (reused: no allocation).
+   */
+  match(walk: NameWalk, isOn: (catalog: number) => boolean, out: CatalogHit[]): CatalogHit[];
+  /** Entries that did not compile (a bad pattern in a catalog file), for the log. */
+  problems: string[];
+}
+
+interface Wildcard {
+  re: RegExp;
+  hit: CatalogHit;
+}
+
+/** Builds the index over `catalogs`. Never throws: a bad entry is reported in `problems`. */
+export function buildCatalogIndex(catalogs: readonly Catalog[]): CatalogIndex {
+  const exact = new Map<string, CatalogHit[]>();
+  const suffix = new Map<string, CatalogHit[]>();
+  const byTail = new Map<string, Wildcard[]>();
+  const tailless: Wildcard[] = [];
+  const problems: string[] = [];
+  catalogs.forEach((c, catalog) => {
+    for (const e of c.entries) {
+      const hit: CatalogHit = { catalog, catalogId: c.id, class: e.class, pattern: e.pattern, detail: `catalog:${c.id}:${e.pattern}` };
+      if (e.kind === 'wildcard') {
+        const w = compileWildcard(e.pattern);
+        if (!w) problems.push(`catalog ${c.id}: bad pattern ${e.pattern}`);
+        else if (w.tail === null) tailless.push({ re: w.re, hit });
+        else push(byTail, w.tail, { re: w.re, hit });
+        continue;
+      }
+      const wire = nameToWire(e.pattern);
+      if (wire === null) problems.push(`catalog ${c.id}: bad name ${e.pattern}`);
+      else push(e.kind === 'exact' ? exact : suffix, wire, hit);
+    }
+  });
+  const exactMap = createSuffixMap(exact);
+  const suffixMap = createSuffixMap(suffix);
+  const tailMap = createSuffixMap(byTail);
+  const collect = (hits: CatalogHit[] | undefined, isOn: (c: number) => boolean, out: CatalogHit[]) => {
+    if (hits) for (const h of hits) if (isOn(h.catalog)) out.push(h);
+  };
+  const wild = (list: Wildcard[] | undefined, walk: NameWalk, isOn: (c: number) => boolean, out: CatalogHit[]) => {
+    if (list) for (const w of list) if (isOn(w.hit.catalog) && w.re.test(presentation(walk))) out.push(w.hit);
+  };
+  return {
+    catalogs,
+    problems,
+    match(walk, isOn, out) {
+      out.length = 0;
+      if (walk.count === 0) return out;
+      collect(exactMap.get(walk.wire), isOn, out);
+      for (let k = 0; k < walk.count && out.length === 0; k++) {
+        collect(suffixMap.at(walk, k), isOn, out);
+        if (k > 0) wild(tailMap.at(walk, k), walk, isOn, out);
+      }
+      if (out.length === 0) wild(tailless, walk, isOn, out);
+      return out;
+    },
+  };
+}
+
+/** The walked name in presentation form (lowercase, no trailing dot), made once per walk. */
+export function presentation(walk: NameWalk): string {
+  if (walk.name !== null) return walk.name;
+  let out = '';
+  for (let i = 0; i < walk.wire.length; ) {
+    const len = walk.wire.charCodeAt(i);
+    if (len === 0) break;
+    out += (out === '' ? '' : '.') + walk.wire.slice(i + 1, i + 1 + len);
+    i += len + 1;
+  }
+  return (walk.name = out);
+}
+
+/**
+ * A catalog wildcard: `*` stands for any characters within one label (a lone `*` label for at
+ * least one), never a dot, as in custom rules
+ * (`data.mistat.*.xiaomi.com`, `fr-app-chat-global-xiaomi-net*.*.elb.amazonaws.com`,
+ * `unagi.amazon.*`); like suffix entries it also covers subdomains. `tail` is the wire form of
+ * the literal labels after the last wildcard label (null when the last label has a `*`).
+ */
+function compileWildcard(pattern: string): { re: RegExp; tail: string | null } | null {
+  const labels = pattern.toLowerCase().split('.');
+  if (labels.some((l) => l === '' || !/^[a-z0-9_*-]+$/.test(l))) return null;
+  let tailStart = labels.length;
+  while (tailStart > 0 && !labels[tailStart - 1].includes('*')) tailStart--;
+  const body = labels.map((l) => (l === '*' ? '[^.]+' : l.split('*').map(escapeRe).join('[^.]*'))).join('\\.');
+  const tail = tailStart === labels.length ? null : nameToWire(labels.slice(tailStart).join('.'));
+  return { re: new RegExp(`(?:^|\\.)${body}$`), tail };
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function push<T>(map: Map<string, T[]>, key: string, value: T) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
