@@ -6,7 +6,9 @@
  * list: the list cost ~0.8 µs per query in the server (cache misses) against ~0.1 µs in-process.
  *
  * The hash of every suffix of a name comes from one backwards pass over its wire form (FNV-1a
- * read root first), so no string is made per suffix; only a filter hit slices and asks the Set.
+ * read root first), so no string is made per suffix; only a filter hit asks the backing store
+ * (a Set here, an LMDB sub-database in `list-store.ts`). The filter serializes to bytes so a
+ * compiled list can be reopened after a restart without hashing its names again.
  */
 
 export interface SuffixFilter {
@@ -14,11 +16,28 @@ export interface SuffixFilter {
   match(wire: string): string | null;
 }
 
+/** The Bloom filter alone, for any backing store. */
+export interface SuffixBloom {
+  /** Adds a lowercase wire name. */
+  add(wire: string): void;
+  /**
+   * Calls `visit(start)` for each suffix `wire.slice(start)` (label boundaries, shortest first,
+   * the name itself last) the filter may hold. Allocates nothing.
+   */
+  candidates(wire: string, visit: (start: number) => void): void;
+  /** Header + bit array, for `restoreSuffixBloom` in this process or a later one on this host. */
+  toBytes(): Uint8Array;
+  /** Bytes of the bit array. */
+  readonly byteLength: number;
+}
+
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 const PROBES = 4;
 const BITS_PER_NAME = 16; // false positives ≈ 0.24 % with 4 probes
 const offsets = new Int32Array(128); // a 255-octet name has at most 127 labels
+const MAGIC = 0x46424d54; // 'TMBF'
+const HEADER = 16; // magic, version, flags, log2(bits), names
 
 /** Backwards FNV-1a of wire[start..]. */
 function suffixHash(wire: string, start: number): number {
@@ -34,19 +53,26 @@ function mix(h: number): number {
   return (h ^ (h >>> 16)) | 1;
 }
 
-/** Builds the filter over `set` (lowercase wire names); the set is kept for exact answers. */
-export function buildSuffixFilter(set: ReadonlySet<string>): SuffixFilter {
-  const bits = Math.max(1024, set.size * BITS_PER_NAME);
-  const mask = (1 << Math.ceil(Math.log2(bits))) - 1;
-  const filter = new Int32Array((mask + 1) >>> 5);
-  let hasSingleLabel = false;
-  const add = (h: number) => {
-    const h2 = mix(h);
-    for (let p = 0; p < PROBES; p++) {
-      const bit = (h + p * h2) & mask;
-      filter[bit >>> 5] |= 1 << (bit & 31);
-    }
-  };
+/** An empty filter sized for `names` names (at least 1024 bits, rounded up to a power of two). */
+export function createSuffixBloom(names: number): SuffixBloom {
+  const log2 = Math.ceil(Math.log2(Math.max(1024, names * BITS_PER_NAME)));
+  return bloomOver(new Int32Array(2 ** log2 / 32), log2, { names: 0, hasSingleLabel: false });
+}
+
+/** The filter `toBytes` wrote, or null if the bytes are not one (a corrupt entry is a miss). */
+export function restoreSuffixBloom(bytes: Uint8Array): SuffixBloom | null {
+  if (bytes.byteLength < HEADER) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const log2 = view.getUint8(6);
+  if (view.getUint32(0, true) !== MAGIC || view.getUint8(4) !== 1 || log2 < 10 || log2 > 31) return null;
+  if (bytes.byteLength !== HEADER + 2 ** log2 / 8) return null;
+  const bits = new Int32Array(2 ** log2 / 32); // a copy: the source may be unaligned or reused
+  new Uint8Array(bits.buffer).set(bytes.subarray(HEADER));
+  return bloomOver(bits, log2, { names: view.getUint32(8, true), hasSingleLabel: view.getUint8(5) === 1 });
+}
+
+function bloomOver(filter: Int32Array, log2: number, state: { names: number; hasSingleLabel: boolean }): SuffixBloom {
+  const mask = 2 ** log2 - 1;
   const has = (h: number) => {
     const h2 = mix(h);
     for (let p = 0; p < PROBES; p++) {
@@ -55,14 +81,20 @@ export function buildSuffixFilter(set: ReadonlySet<string>): SuffixFilter {
     }
     return true;
   };
-  for (const w of set) {
-    add(suffixHash(w, 0));
-    if (w.charCodeAt(w.charCodeAt(0) + 1) === 0) hasSingleLabel = true;
-  }
-
   return {
-    match(wire) {
-      if (set.size === 0) return null;
+    byteLength: filter.byteLength,
+    add(wire) {
+      const h = suffixHash(wire, 0);
+      const h2 = mix(h);
+      for (let p = 0; p < PROBES; p++) {
+        const bit = (h + p * h2) & mask;
+        filter[bit >>> 5] |= 1 << (bit & 31);
+      }
+      state.names++;
+      if (wire.charCodeAt(wire.charCodeAt(0) + 1) === 0) state.hasSingleLabel = true;
+    },
+    candidates(wire, visit) {
+      if (state.names === 0) return;
       let n = 0;
       for (let i = 0; i < wire.length && n < offsets.length; ) {
         const len = wire.charCodeAt(i);
@@ -72,15 +104,44 @@ export function buildSuffixFilter(set: ReadonlySet<string>): SuffixFilter {
       }
       let h = FNV_OFFSET;
       let pos = wire.length - 1;
-      let found: string | null = null;
       for (let k = n - 1; k >= 0; k--) {
         const start = offsets[k];
         for (; pos >= start; pos--) h = Math.imul(h ^ wire.charCodeAt(pos), FNV_PRIME);
-        if (k === n - 1 && !hasSingleLabel) continue; // lists hold no bare TLD
-        if (!has(h)) continue;
-        const suffix = start === 0 ? wire : wire.slice(start);
-        if (set.has(suffix)) found = suffix; // keep going: a longer entry wins
+        if (k === n - 1 && !state.hasSingleLabel) continue; // lists hold no bare TLD
+        if (has(h)) visit(start);
       }
+    },
+    toBytes() {
+      const out = new Uint8Array(HEADER + filter.byteLength);
+      const view = new DataView(out.buffer);
+      view.setUint32(0, MAGIC, true);
+      view.setUint8(4, 1); // format version
+      view.setUint8(5, state.hasSingleLabel ? 1 : 0);
+      view.setUint8(6, log2);
+      view.setUint32(8, state.names, true);
+      // Native byte order: the bytes live in this host's volatile store only, never on the wire.
+      out.set(new Uint8Array(filter.buffer, filter.byteOffset, filter.byteLength), HEADER);
+      return out;
+    },
+  };
+}
+
+/** Builds the filter over `set` (lowercase wire names); the set is kept for exact answers. */
+export function buildSuffixFilter(set: ReadonlySet<string>): SuffixFilter {
+  const bloom = createSuffixBloom(set.size);
+  for (const w of set) bloom.add(w);
+  let current = '';
+  let found: string | null = null;
+  const visit = (start: number) => {
+    const suffix = start === 0 ? current : current.slice(start);
+    if (set.has(suffix)) found = suffix; // keep going: a longer entry wins
+  };
+  return {
+    match(wire) {
+      current = wire;
+      found = null;
+      bloom.candidates(wire, visit);
+      current = '';
       return found;
     },
   };
