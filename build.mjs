@@ -26,6 +26,16 @@ const lmdbBesideBundle = {
   },
 };
 
+// `import css from './admin.css?raw'`: the file as a string, as Vite (the tests) does natively. The
+// admin pages' stylesheet and script ride inside the bundle this way (src/web/pages/assets.ts).
+const rawText = {
+  name: 'raw-text',
+  setup(b) {
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: join(args.resolveDir, args.path.slice(0, -'?raw'.length)), namespace: 'raw-text' }));
+    b.onLoad({ filter: /.*/, namespace: 'raw-text' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text', watchFiles: [args.path] }));
+  },
+};
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const result = await build({
@@ -45,7 +55,7 @@ const result = await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __telemuteRequire } from 'node:module'; const require = __telemuteRequire(import.meta.url);",
   },
-  plugins: [lmdbBesideBundle],
+  plugins: [lmdbBesideBundle, rawText],
 });
 
 for (const arch of archs.length ? archs : [process.arch]) {

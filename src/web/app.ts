@@ -17,6 +17,9 @@ import { healthRoutes } from './routes/health-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
+import { pageRoutes, type PageRouteDeps } from './routes/page-routes.js';
+import { setupRoutes } from './routes/setup-routes.js';
+import type { SetupCode } from './setup-code.js';
 import type { Registry } from '../devices/registry.js';
 import { securityHeaders } from './security-headers.js';
 import { createSessions } from './sessions.js';
@@ -35,10 +38,14 @@ export interface AdminDeps {
   version?: string;
   /** The device registry, for /api/devices (absent: those routes 404). */
   devices?: Registry;
+  /** The one-time code start.ts printed because no password was set; absent: /api/setup answers 409. */
+  setupCode?: SetupCode;
+  /** Data feeds of the pages (dashboard, device sections); absent: their empty states. */
+  pages?: Pick<PageRouteDeps, 'dashboard' | 'deviceExtras'>;
 }
 
 /** Routes reachable without credentials. Everything else under /api/ needs a session or token. */
-const PUBLIC_ROUTES = ['POST /api/login', 'GET /api/health'] as const;
+const PUBLIC_ROUTES = ['POST /api/login', 'GET /api/health', 'POST /api/setup'] as const;
 
 /** Largest request body, bytes. Admin requests are small JSON; this bounds memory per request. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -55,6 +62,8 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
   const log = deps.log ?? processLog;
   const file = adminFile(deps.stateDir);
   const sessions = createSessions({ now });
+  // One limiter for login and setup: a wrong setup code counts as a wrong password.
+  const limiter = createLoginLimiter({ now });
 
   const app = new Hono<AdminEnv>();
   app.use('*', securityHeaders());
@@ -72,9 +81,12 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
   app.use('/api/*', apiGuard({ file, sessions, publicRoutes: PUBLIC_ROUTES }));
 
   healthRoutes(app, { version: deps.version ?? 'dev', now, startedAt: now(), health: deps.health });
-  sessionRoutes(app, { file, sessions, limiter: createLoginLimiter({ now }), log });
+  sessionRoutes(app, { file, sessions, limiter, log });
+  setupRoutes(app, { file, setupCode: deps.setupCode, limiter, log });
   tokenRoutes(app, { file, now, log });
   if (deps.devices) deviceRoutes(app, { devices: deps.devices, log });
+  // Outside /api/: pages check the session themselves and send strangers to /login.
+  pageRoutes(app, { file, sessions, now, setupCode: deps.setupCode, devices: deps.devices, ...deps.pages });
 
   app.notFound(notFound);
   app.onError(errorHandler(log));

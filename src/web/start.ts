@@ -10,6 +10,8 @@ import { VERSION } from '../version.js';
 import { createAdminApp } from './app.js';
 import { applyEnvPassword } from './passwd.js';
 import { startAdminServer } from './server.js';
+import { adminFile } from './admin-file.js';
+import { firstStartCode } from './setup-code.js';
 import type { Registry } from '../devices/registry.js';
 import type { FlashWriter } from '../store/flash.js';
 
@@ -31,9 +33,13 @@ export async function startAdmin(settings: Settings, resolver: Resolver, parts: 
   if (applied === 'updated') log('info', 'admin password set from TELEMUTE_ADMIN_PASSWORD');
   delete process.env.TELEMUTE_ADMIN_PASSWORD; // no child process or later reader gets it
   const health = () => ({ ...resolverHealth(resolver), devices: parts.devices.list().length, flash: parts.flash.counters() });
-  const app = createAdminApp({ stateDir: settings.stateDir, health, version: VERSION, log, devices: parts.devices });
+  // No password yet: a one-time code in the log lets whoever can read it choose one at /setup.
+  const setupCode = await firstStartCode(adminFile(settings.stateDir));
+  const app = createAdminApp({ stateDir: settings.stateDir, health, version: VERSION, log, devices: parts.devices, setupCode });
   const server = await startAdminServer(app, settings.admin);
-  return { url: `http://${formatHostPort({ host: settings.admin.host, port: server.port })}`, close: server.close };
+  const url = `http://${formatHostPort({ host: settings.admin.host, port: server.port })}`;
+  if (setupCode) log('warn', `admin: no password set; open ${url}/setup and enter the setup code ${setupCode.display} (or run \`telemute passwd\`)`);
+  return { url, close: server.close };
 }
 
 /** What the authenticated health endpoint shows about the resolver. */
