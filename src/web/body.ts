@@ -59,6 +59,22 @@ export async function readJson<const S extends BodySchema>(c: Context, schema: S
   return { ok: true, value: body as BodyOf<S> };
 }
 
+/**
+ * Reads a JSON body of any shape (nested policy specs), for routes whose domain module checks it
+ * in full and names the bad field itself. Same content-type rule as readJson.
+ */
+export async function readJsonValue(c: Context): Promise<BodyResult<unknown>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
+    return { ok: false, response: apiError(c, 415, 'bad_content_type', 'Send the body as Content-Type: application/json') };
+  }
+  try {
+    return { ok: true, value: JSON.parse(await c.req.text()) as unknown };
+  } catch {
+    return { ok: false, response: apiError(c, 400, 'bad_json', 'The body is not valid JSON') };
+  }
+}
+
 /** Checks a parsed body against a schema; returns the first problem or undefined. No Hono here. */
 export function checkBody(body: unknown, schema: BodySchema): FieldProblem | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

@@ -5,6 +5,7 @@
  * the network. It records every problem: a throw, a failed stage, a reply that is not a
  * well-formed DNS response to its query.
  */
+import { testPolicy } from '../helpers/policy-env.js';
 import { parseArgs } from '../../src/config/cli.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { RCODE } from '../../src/dns/constants.js';
@@ -147,10 +148,14 @@ export interface FuzzResult {
 export async function runFuzz(packets: number, seed: number): Promise<FuzzResult> {
   const loaded = loadSettings(parseArgs(['--admin', 'off', '--upstream', '127.0.0.1:9', '--config', '/virtual/telemute']), () => CONFIG);
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  const blocked = new Set(['ads.example.org', 'tracker.example.net', 'example.invalid'].map((n) => nameToWire(n)!));
+  // The real engine: bundled catalogs, bypass guard, and rules of every kind, so the fuzz reaches them.
+  const policy = testPolicy((doc) => {
+    doc.rules = ['||ads.example.org^', '||tracker.example.net^', '|example.invalid^', 'ad*.example.com', '/^x[0-9]+\\.example\\.net$/', '@@||ok.ads.example.org^'].map((text, i) => ({ id: `r${i}`, text, scope: 'household', enabled: true }));
+    doc.household.safeSearch = 'strict';
+  }).engine;
   // A stepped clock: 2 ms per packet, so 100k packets see ~200 s of TTLs expire, fail and go stale.
   const clock = { t: 1_700_000_000_000 };
-  const resolver = createResolver(loaded.settings, { upstreams: ['127.0.0.1:9'], blocked, access: createAccessList(['192.168.1.0/24'], () => []), now: () => clock.t });
+  const resolver = createResolver(loaded.settings, { upstreams: ['127.0.0.1:9'], policy, access: createAccessList(['192.168.1.0/24'], () => []), now: () => clock.t });
   const upstream = parseUpstream('127.0.0.1:9');
   let asked = 0;
   // Replace the network with the script: the stages hold this same object.

@@ -3,7 +3,7 @@ import { cnameCheck, inspectStage } from '../../../src/resolver/stages/inspect.j
 import { nameToWire } from '../../../src/dns/name.js';
 import { device, testPolicy } from '../../helpers/policy-env.js';
 import { parse } from '../../helpers/packets.js';
-import { NEXT, reply } from '../../../src/resolver/query.js';
+import { NEXT, reply, type Verdict } from '../../../src/resolver/query.js';
 import { T, aRdata, wireName } from '../../helpers/packets.js';
 import { entryFor } from '../entries.js';
 import { decodedQuery } from '../query-fixture.js';
@@ -97,7 +97,7 @@ describe('cnameCheck (cloaked trackers)', () => {
     const stage = inspectStage([check]);
     const q1 = chained('metrics.example.org', 'aa:bb:cc:00:00:01');
     const q2 = chained('metrics.example.org', 'aa:bb:cc:00:00:02');
-    expect(stage.run(q1).kind).toBe('reply');
-    expect(stage.run(q2).kind).toBe('reply'); // a household rule: every device
+    expect((stage.run(q1) as Verdict).kind).toBe('reply');
+    expect((stage.run(q2) as Verdict).kind).toBe('reply'); // a household rule: every device
   });
 });
