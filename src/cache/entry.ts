@@ -26,6 +26,8 @@ export interface AnswerFacts {
   cnameWires: string[];
   /** A/AAAA addresses of the answer section. */
   addresses: string[];
+  /** Country and network of each address (same order), found on first use; null until then. */
+  geo: { country: string | null; asn: number | null; org: string | null }[] | null;
 }
 
 export interface CachedAnswer {
@@ -113,7 +115,7 @@ const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v
 
 /** Finds the CNAME chain and the addresses of an answer (once per entry: kept as its facts). */
 export function answerFacts(wire: Buffer): AnswerFacts {
-  const facts: AnswerFacts = { cnames: [], cnameWires: [], addresses: [] };
+  const facts: AnswerFacts = { cnames: [], cnameWires: [], addresses: [], geo: null };
   const scan = scanMessage(wire);
   if (!scan) return facts;
   for (const r of scan.records) {

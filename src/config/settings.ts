@@ -12,6 +12,8 @@ import { readDevicesSection, type DevicesSettings } from './section-devices.js';
 import { readForwardSections, type ForwardSetting } from './section-forward.js';
 import { readRecordSections, type RecordSetting } from './section-record.js';
 import { readPolicySection, type PolicySettings } from './section-policy.js';
+import { readGeoSection, type GeoSettings } from './section-geo.js';
+import { readLogSection, type LogSettings } from './section-log.js';
 import { UciSyntaxError, parseUci, type UciSection } from './uci.js';
 
 export interface Settings extends MainSettings {
@@ -20,6 +22,8 @@ export interface Settings extends MainSettings {
   forwards: ForwardSetting[];
   records: RecordSetting[];
   policy: PolicySettings;
+  geo: GeoSettings;
+  log: LogSettings;
   /** The file the settings came from, or null for embedded defaults. */
   configFile: string | null;
 }
@@ -27,7 +31,7 @@ export interface Settings extends MainSettings {
 export type LoadResult = { ok: true; settings: Settings } | { ok: false; errors: string[] };
 
 /** Known section types; anything else is an error. */
-const SECTION_TYPES = ['telemute', 'cache', 'devices', 'policy', 'forward', 'record'];
+const SECTION_TYPES = ['telemute', 'cache', 'devices', 'policy', 'geo', 'log', 'forward', 'record'];
 
 /** Reads the config file (if any), applies the flags, validates. */
 export function loadSettings(args: CliArgs, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): LoadResult {
@@ -57,6 +61,8 @@ export function loadSettings(args: CliArgs, readFile: (path: string) => string =
   const forwards = readForwardSections(sections.filter((s) => s.type === 'forward'), errors);
   const records = readRecordSections(sections.filter((s) => s.type === 'record'), errors);
   const policy = readPolicySection(only('policy'), errors, main.dnsmasqIntegration);
+  const geo = readGeoSection(only('geo'), errors);
+  const log = readLogSection(only('log'), errors);
   if (errors.messages.length > 0) return { ok: false, errors: errors.messages };
-  return { ok: true, settings: { ...main, cache, devices, forwards, records, policy, configFile: file } };
+  return { ok: true, settings: { ...main, cache, devices, forwards, records, policy, geo, log, configFile: file } };
 }

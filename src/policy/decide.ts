@@ -21,6 +21,7 @@ import { BLOCK, OBSERVE, S_BLOCK, S_FLAG, type EffectivePolicy } from './effecti
 import { presentation } from './catalog-index.js';
 import type { NameWalk, SuffixMap } from './name-walk.js';
 import type { RuleMatcher } from './rules.js';
+import type { GeoPolicy } from '../geo/geo-policy.js';
 
 /** What the policy does with a name. */
 export interface Decision {
@@ -58,6 +59,8 @@ export interface DevicePolicy {
   /** Paused until (epoch ms), the later of the device's and the household's pause. */
   pausedUntil: number;
   isOn: (catalog: number) => boolean;
+  /** Compiled geography rules, null when there are none. */
+  geo: GeoPolicy | null;
 }
 
 const PAUSED: Decision = decision('allow', 'pause');

@@ -3,7 +3,7 @@
  * schedules that are on now) folded into flat per-catalog and per-list modes. Computed when the
  * document, the device's group or the set of running schedules changes — never per query.
  */
-import type { PolicySpec, Schedule } from './policy-doc.js';
+import type { GeoRule, PolicySpec, Schedule } from './policy-doc.js';
 
 /** Modes as numbers so the query path indexes arrays instead of hashing strings. */
 export const OFF = 0;
@@ -27,6 +27,9 @@ export interface EffectivePolicy {
   safeSearch: 'off' | 'moderate' | 'strict';
   bypassGuard: boolean;
   blockDoh: boolean;
+  /** The most specific layer's geography rules. */
+  geo: GeoRule[];
+  logMode: 'full' | 'anonymous' | 'off';
 }
 
 /** The layers of a device, most general first, with each layer's running schedules after it. */
@@ -80,5 +83,7 @@ export function foldLayers(layers: { spec: PolicySpec; schedule: string }[], cat
     safeSearch: pick('safeSearch')?.value ?? 'off',
     bypassGuard: pick('bypassGuard')?.value ?? true,
     blockDoh: pick('blockDoh')?.value ?? false,
+    geo: pick('geo')?.value ?? [],
+    logMode: pick('logMode')?.value ?? 'full',
   };
 }

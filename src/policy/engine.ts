@@ -15,6 +15,7 @@ import { decideName, type Decision, type DevicePolicy, type PolicySources } from
 import type { PolicyDoc, PolicySpec, Rule } from './policy-doc.js';
 import type { PolicyStore } from './policy-store.js';
 import type { KnownIds } from './policy-validate.js';
+import { compileGeoPolicy, type GeoPolicy } from '../geo/geo-policy.js';
 
 export interface PolicyEngineOptions {
   sources: PolicySources;
@@ -23,6 +24,8 @@ export interface PolicyEngineOptions {
   configLists?: string[];
   now?: () => number;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Called after each change of the document (the list subscriptions follow it). */
+  onChange?: (doc: PolicyDoc) => void;
 }
 
 export interface PolicyEngine {
@@ -30,6 +33,10 @@ export interface PolicyEngine {
   decide(wire: string, device: Device | null): Decision | null;
   /** The first CNAME target (wire names) the device's policy blocks, as a decision naming the target. */
   checkChain(targets: readonly string[], device: Device | null): Decision | null;
+  /** The device's compiled geography rules (null: none), applied to every answer by inspect. */
+  geoOf(device: Device | null): GeoPolicy | null;
+  /** How the device's queries are logged. */
+  logModeOf(device: Device | null): 'full' | 'anonymous' | 'off';
   /** The current document (do not change it: use `change`). */
   doc(): PolicyDoc;
   /** Applies a change to a copy of the document; validates; swaps it in and saves. Returns the problems. */
@@ -104,6 +111,7 @@ export function createPolicyEngine(options: PolicyEngineOptions): PolicyEngine {
       allows: mine ? createSuffixMap(mine) : null,
       pausedUntil: Math.max(doc.pauses.household ?? 0, doc.pauses[id] ?? 0),
       isOn: (c) => mode[c] !== OFF,
+      geo: compileGeoPolicy(effective.geo),
     };
   }
 
@@ -135,6 +143,8 @@ export function createPolicyEngine(options: PolicyEngineOptions): PolicyEngine {
       }
       return null;
     },
+    geoOf: (device) => policyOf(device).geo,
+    logModeOf: (device) => policyOf(device).effective.logMode,
     doc: () => doc,
     change(edit, validate) {
       const next = structuredClone(doc);
@@ -144,6 +154,7 @@ export function createPolicyEngine(options: PolicyEngineOptions): PolicyEngine {
       doc = next;
       rebuild();
       store.save(doc);
+      options.onChange?.(doc);
       return [];
     },
     ruleErrors: () => errors,

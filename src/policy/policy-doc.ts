@@ -31,7 +31,26 @@ export interface PolicySpec {
   bypassGuard?: boolean;
   /** Block the public DoH/DoT resolvers' names. */
   blockDoh?: boolean;
+  /** Where answers may land (docs/geo.md); a layer's list replaces the one above. */
+  geo?: GeoRule[];
+  /** How this layer's queries are logged: full, anonymous (guests: no device, MAC or IP), off. */
+  logMode?: 'full' | 'anonymous' | 'off';
   schedules?: Schedule[];
+}
+
+/**
+ * A geography rule: answers landing in one of `countries` (ISO 3166 alpha-2) or networks
+ * (`asns`), or names registered in `registrantCountries` / by an organisation containing one of
+ * `registrantOrgs`, are flagged (logged and highlighted), stripped of the offending addresses,
+ * or blocked.
+ */
+export interface GeoRule {
+  id: string;
+  action: 'flag' | 'strip' | 'block';
+  countries?: string[];
+  asns?: number[];
+  registrantCountries?: string[];
+  registrantOrgs?: string[];
 }
 
 /** A spec laid over its layer on some days between two times (local time; `to` < `from` spans midnight). */
@@ -95,7 +114,7 @@ export interface PolicyDoc {
 export function defaultPolicyDoc(): PolicyDoc {
   return {
     version: 1,
-    household: { catalogs: { '*': 'block' }, sensitive: { '*': 'flag' }, lists: { '*': 'block' }, observe: false, blockAll: false, safeSearch: 'off', bypassGuard: true, blockDoh: false, schedules: [] },
+    household: { catalogs: { '*': 'block' }, sensitive: { '*': 'flag' }, lists: { '*': 'block' }, observe: false, blockAll: false, safeSearch: 'off', bypassGuard: true, blockDoh: false, geo: [], logMode: 'full', schedules: [] },
     groups: [],
     devices: {},
     rules: [],

@@ -33,7 +33,7 @@ function modeMap(v: unknown, allowed: readonly string[], path: string, errors: E
   }
 }
 
-const SPEC_KEYS = ['catalogs', 'sensitive', 'lists', 'observe', 'blockAll', 'safeSearch', 'bypassGuard', 'blockDoh', 'schedules'];
+const SPEC_KEYS = ['catalogs', 'sensitive', 'lists', 'observe', 'blockAll', 'safeSearch', 'bypassGuard', 'blockDoh', 'geo', 'logMode', 'schedules'];
 
 /** Checks one layer's spec. */
 export function checkSpec(v: unknown, path: string, known: KnownIds, errors: Errors, inSchedule = false): v is PolicySpec {
@@ -45,11 +45,36 @@ export function checkSpec(v: unknown, path: string, known: KnownIds, errors: Err
   if (v.lists !== undefined) modeMap(v.lists, ['block', 'observe', 'off'], `${path}.lists`, errors);
   for (const k of ['observe', 'blockAll', 'bypassGuard', 'blockDoh']) if (v[k] !== undefined && typeof v[k] !== 'boolean') errors.push(`${path}.${k}: must be true or false`);
   if (v.safeSearch !== undefined) oneOf(v.safeSearch, ['off', 'moderate', 'strict'], `${path}.safeSearch`, errors);
+  if (v.logMode !== undefined) oneOf(v.logMode, ['full', 'anonymous', 'off'], `${path}.logMode`, errors);
+  if (v.geo !== undefined) {
+    if (!Array.isArray(v.geo) || v.geo.length > 100) errors.push(`${path}.geo: a list of at most 100 rules`);
+    else v.geo.forEach((r, i) => checkGeoRule(r, `${path}.geo[${i}]`, errors));
+  }
   if (v.schedules !== undefined) {
     if (!Array.isArray(v.schedules)) errors.push(`${path}.schedules: must be a list`);
     else v.schedules.forEach((s, i) => checkSchedule(s, `${path}.schedules[${i}]`, known, errors));
   }
   return errors.length === before;
+}
+
+const COUNTRY = /^[A-Z]{2}$/;
+
+function checkGeoRule(v: unknown, path: string, errors: Errors): void {
+  if (!isObject(v)) return void errors.push(`${path}: must be an object`);
+  for (const k of Object.keys(v)) if (!['id', 'action', 'countries', 'asns', 'registrantCountries', 'registrantOrgs'].includes(k)) errors.push(`${path}.${k}: unknown field`);
+  if (typeof v.id !== 'string' || !ID.test(v.id)) errors.push(`${path}.id: a short id (a-z, 0-9, - and _)`);
+  oneOf(v.action, ['flag', 'strip', 'block'], `${path}.action`, errors);
+  const list = (k: string, ok: (x: unknown) => boolean, what: string) => {
+    if (v[k] === undefined) return 0;
+    if (!Array.isArray(v[k]) || (v[k] as unknown[]).length > 300 || !(v[k] as unknown[]).every(ok)) errors.push(`${path}.${k}: a list of ${what}`);
+    return Array.isArray(v[k]) ? (v[k] as unknown[]).length : 0;
+  };
+  const n =
+    list('countries', (x) => typeof x === 'string' && COUNTRY.test(x), 'country codes (two capital letters: SG, RU)') +
+    list('asns', (x) => Number.isInteger(x) && (x as number) > 0 && (x as number) < 2 ** 32, 'AS numbers') +
+    list('registrantCountries', (x) => typeof x === 'string' && COUNTRY.test(x), 'country codes (two capital letters: CN)') +
+    list('registrantOrgs', (x) => typeof x === 'string' && x.trim().length >= 3 && x.length <= 100 && TEXT.test(x), 'organisation names (3 to 100 characters)');
+  if (n === 0) errors.push(`${path}: name at least one country, network or registrant`);
 }
 
 function checkSchedule(v: unknown, path: string, known: KnownIds, errors: Errors): v is Schedule {

@@ -21,6 +21,7 @@ import { cacheStage } from './stages/cache.js';
 import { decodeStage } from './stages/decode.js';
 import { identifyStage } from './stages/identify.js';
 import { cnameCheck, inspectStage } from './stages/inspect.js';
+import { geoCheck, type GeoCheckOptions } from './stages/inspect-geo.js';
 import { localStage } from './stages/local.js';
 import { policyStage } from './stages/policy.js';
 import { newCounters, recordStage, type Counters } from './stages/record.js';
@@ -31,11 +32,15 @@ export interface ResolverDeps {
   /** Upstream URLs for the default set (explicit, or read from the system's list). */
   upstreams: string[];
   /** The policy engine (src/policy); without it nothing is blocked. */
-  policy?: Pick<PolicyEngine, 'decide' | 'checkChain'>;
+  policy?: Pick<PolicyEngine, 'decide' | 'checkChain' | 'geoOf'>;
   now?: () => number;
   access?: AccessList;
   /** Ties each query to a device (src/devices); without it devices stay unknown. */
   identify?: (q: Query) => unknown;
+  /** Where answers land (src/geo); without it the geo rules of policies do nothing. */
+  geo?: Pick<GeoCheckOptions, 'lookup' | 'registrationOf'>;
+  /** What else the record stage feeds (the query log and statistics). */
+  record?: ((q: Query) => void)[];
 }
 
 export interface Resolver {
@@ -79,9 +84,12 @@ export function createResolver(settings: Settings, deps: ResolverDeps): Resolver
     }),
     cache: cacheStage({ store: cache, serveStale: c.serveStale }),
     upstream: upstreamStage({ upstreams: defaultUpstreams, store: cache, limits, failureTtl: c.servfailTtl, now }),
-    inspect: inspectStage([cnameCheck({ checkChain: policy.checkChain, blockMode, blockTtl })]),
+    inspect: inspectStage([
+      cnameCheck({ checkChain: policy.checkChain, blockMode, blockTtl }), // a name's own block first
+      ...(deps.geo && deps.policy ? [geoCheck({ ...deps.geo, policyOf: deps.policy.geoOf, blockMode, blockTtl })] : []),
+    ]),
     respond: respondStage(),
-    record: recordStage(counters),
+    record: recordStage(counters, deps.record ?? []),
   };
   const stages = orderStages(stageSet);
   const pipeline = createPipeline(stages.beforeSend, stages.afterSend);

@@ -165,11 +165,11 @@ describe('answerFacts', () => {
       authority: [{ name: 'example.net', type: T.NS, ttl: 60, rdata: wireName('ns.example.net') }],
       additional: [{ name: 'ns.example.net', type: T.A, ttl: 60, rdata: aRdata('192.0.2.53') }],
     });
-    expect(answerFacts(e.wire)).toEqual({ cnames: ['cdn.example.net', 'edge.example.net'], cnameWires: [nameToWire('cdn.example.net'), nameToWire('edge.example.net')], addresses: ['192.0.2.10', '2001:db8::10'] });
+    expect(answerFacts(e.wire)).toEqual({ cnames: ['cdn.example.net', 'edge.example.net'], cnameWires: [nameToWire('cdn.example.net'), nameToWire('edge.example.net')], addresses: ['192.0.2.10', '2001:db8::10'], geo: null });
   });
 
   it('gives empty facts for a malformed message', () => {
-    expect(answerFacts(Buffer.alloc(5))).toEqual({ cnames: [], cnameWires: [], addresses: [] });
+    expect(answerFacts(Buffer.alloc(5))).toEqual({ cnames: [], cnameWires: [], addresses: [], geo: null });
   });
 });
 

@@ -132,7 +132,7 @@ config cache
     });
 
     it('reports an unknown section with its line', () => {
-      expect(errors("config telemute\nconfig dhcp 'lan'\n")).toEqual(["/etc/config/telemute:2: unknown section 'config dhcp' (known: telemute, cache, devices, policy, forward, record)"]);
+      expect(errors("config telemute\nconfig dhcp 'lan'\n")).toEqual(["/etc/config/telemute:2: unknown section 'config dhcp' (known: telemute, cache, devices, policy, geo, log, forward, record)"]);
     });
 
     it('reports a second main section', () => {

@@ -37,7 +37,7 @@ export function query(p: QueryParts = {}): Query {
   reply[3] = 0x80 | (p.rcode ?? 0);
   q.reply = reply;
   if (p.addresses || p.cnames) {
-    q.answer = { key: '', wire: Buffer.alloc(12), ttlOffsets: [], rcode: 0, storedAt: 0, expiresAt: 0, staleUntil: 0, cacheable: true, touched: 0, facts: { cnames: p.cnames ?? [], cnameWires: (p.cnames ?? []).map((n) => nameToWire(n) ?? ''), addresses: p.addresses ?? [] } };
+    q.answer = { key: '', wire: Buffer.alloc(12), ttlOffsets: [], rcode: 0, storedAt: 0, expiresAt: 0, staleUntil: 0, cacheable: true, touched: 0, facts: { cnames: p.cnames ?? [], cnameWires: (p.cnames ?? []).map((n) => nameToWire(n) ?? ''), addresses: p.addresses ?? [] , geo: null } };
   }
   return q;
 }

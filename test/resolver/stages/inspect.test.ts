@@ -21,7 +21,7 @@ describe('inspect', () => {
         { name: 'edge.example.net', type: T.A, rdata: aRdata('192.0.2.5') },
       ]);
       expect(inspectStage().run(q)).toEqual(NEXT);
-      expect(q.answer.facts).toEqual({ cnames: ['edge.example.net'], cnameWires: [nameToWire('edge.example.net')], addresses: ['192.0.2.5'] });
+      expect(q.answer.facts).toEqual({ cnames: ['edge.example.net'], cnameWires: [nameToWire('edge.example.net')], addresses: ['192.0.2.5'], geo: null });
     });
   });
 
@@ -29,7 +29,7 @@ describe('inspect', () => {
     it('does not find them again', () => {
       const q = decodedQuery();
       q.answer = entryFor(q, 0);
-      const facts = { cnames: ['kept.example.net'], cnameWires: [nameToWire('kept.example.net')!], addresses: [] };
+      const facts = { cnames: ['kept.example.net'], cnameWires: [nameToWire('kept.example.net')!], addresses: [], geo: null };
       q.answer.facts = facts;
       inspectStage().run(q);
       expect(q.answer.facts).toBe(facts);

@@ -1,0 +1,97 @@
+/**
+ * Starts geography: the IP databases (country, network owner) and, when the owner turned it on,
+ * domain registration lookups. Nothing is downloaded or looked up unless configured: the npm
+ * packages' DB-IP Lite files serve `npm start` and the tests; on the router the owner points at
+ * files or sets update_url. Registration results reach flash once a day (a reboot empties /tmp).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Settings } from '../config/settings.js';
+import { wireStringToName } from '../dns/name.js';
+import { log } from '../log.js';
+import type { FlashWriter } from '../store/flash.js';
+import type { VolatileStore } from '../store/volatile.js';
+import { downloadMmdb } from './download.js';
+import { createGeo, type Geo } from './geo.js';
+import type { AddressGeo, RegistrationFacts } from './geo-policy.js';
+import { NO_GEO } from './resolve-ip.js';
+import { createRegistrations, registrableDomain, summary, type Registrations } from './registration/index.js';
+import { defaultGeoSources } from './sources.js';
+
+export interface GeoPart {
+  geo: Geo | null;
+  registrations: Registrations | null;
+  lookup(ip: string): AddressGeo;
+  /** The registration facts of a wire name's domain: known, null (none), or 'pending'. */
+  registrationOf(nameWire: string): RegistrationFacts | null | 'pending';
+  /** One-line registration summary of a presentation name's domain, for the log; null if unknown. */
+  summaryOf(domain: string): string | null;
+  stop(): Promise<void>;
+}
+
+const REGISTRATIONS_FILE = 'registrations.bin';
+const DAY = 86_400_000;
+
+/** Builds and starts geography from the settings. */
+export function startGeo(settings: Settings, parts: { volatile: VolatileStore | null; flash: FlashWriter }): GeoPart {
+  const g = settings.geo;
+  const defaults = g.countryDbs === null || g.asnDbs === null ? defaultGeoSources() : null;
+  const country = g.countryDbs ?? defaults?.country ?? [];
+  const asn = g.asnDbs ?? defaults?.asn ?? [];
+  const geo = country.length + asn.length > 0 ? createGeo({ country, asn, volatileDir: settings.volatileDir, log }) : null;
+  if (geo) log('info', `geo: ${[...country, ...asn].length} database(s); IP geolocation by DB-IP (CC BY 4.0) when their files are used`);
+  const timers: NodeJS.Timeout[] = [];
+  if (geo && g.updateUrl && g.updateDir) timers.push(scheduleDownloads(g.updateUrl, g.updateDir, geo));
+
+  const registrations = parts.volatile ? createRegistrations({ enabled: g.registration, whois: g.whois, bootstrapUrl: g.bootstrapUrl, store: parts.volatile, log }) : null;
+  if (registrations) {
+    try {
+      registrations.importAll(readFileSync(join(parts.flash.dir, REGISTRATIONS_FILE)));
+    } catch {
+      // first start, or nothing kept yet
+    }
+    const keep = () => parts.flash.write(REGISTRATIONS_FILE, registrations.exportAll()).catch((err: Error) => log('warn', `registrations not kept: ${err.message}`));
+    const t = setInterval(() => void (g.registration && keep()), DAY);
+    t.unref();
+    timers.push(t);
+  }
+
+  return {
+    geo,
+    registrations,
+    lookup: (ip) => (geo ? geo.lookup(ip) : NO_GEO),
+    registrationOf(nameWire) {
+      if (!registrations) return null;
+      const domain = registrableDomain(wireStringToName(nameWire));
+      if (domain === null) return null;
+      const r = registrations.get(domain);
+      if (r === null) return g.registration ? 'pending' : null;
+      return r.registrant ? { country: r.registrant.country, org: r.registrant.org } : null;
+    },
+    summaryOf(domain) {
+      const r = registrations?.get(domain) ?? null;
+      return r ? summary(r) : null;
+    },
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      if (registrations && g.registration) await parts.flash.write(REGISTRATIONS_FILE, registrations.exportAll()).catch(() => undefined);
+      registrations?.stop();
+      geo?.close();
+    },
+  };
+}
+
+/** Downloads the configured database now and every 30 days; swaps it in when it verifies. */
+function scheduleDownloads(url: string, dir: string, geo: Geo): NodeJS.Timeout {
+  const run = async () => {
+    const r = await downloadMmdb({ url, dir });
+    if (r.ok) {
+      log('info', `geo: downloaded ${r.path} (${r.bytes} bytes, ${r.databaseType})`);
+      await geo.reload();
+    } else log('warn', `geo: download from ${url.replace(/license_key=[^&]+/i, 'license_key=…')} failed: ${r.error}; keeping the current files`);
+  };
+  setTimeout(() => void run(), 60_000).unref(); // after start: the WAN may not be up yet
+  const t = setInterval(() => void run(), 30 * DAY);
+  t.unref();
+  return t;
+}
