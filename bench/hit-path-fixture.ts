@@ -11,8 +11,16 @@ import { createResolver } from '../src/resolver/resolver.js';
 import { createAccessList } from '../src/net/access.js';
 import { decode } from '../src/resolver/stages/decode.js';
 import { newQuery } from '../src/resolver/query.js';
-import { decode } from '../src/resolver/stages/decode.js';
-import { newQuery } from '../src/resolver/query.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openVolatileStore } from '../src/store/volatile.js';
+import { compileList } from '../src/policy/list-store.js';
+import { parseList } from '../src/policy/list-formats.js';
+import { createPolicyEngine } from '../src/policy/engine.js';
+import { buildPolicySources } from '../src/policy/sources.js';
+import { createPolicyStore } from '../src/policy/policy-store.js';
+import { CATALOGS } from '../src/policy/catalogs.js';
 
 function query(name: string, type = 1, edns = false): Buffer {
   const wire = Buffer.from(nameToWire(name)!, 'latin1');
@@ -34,9 +42,19 @@ function answerFor(q: Buffer): Buffer {
 export async function makeBench() {
   const loaded = loadSettings(parseArgs(['--upstream', '127.0.0.1:9', '--admin', 'off']));
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  const blocked = new Set<string>();
-  for (let i = 0; i < 100_000; i++) blocked.add(nameToWire(`tracker${i}.example${i % 97}.net`)!);
-  const r = createResolver(loaded.settings, { upstreams: ['127.0.0.1:9'], blocked, access: createAccessList(['192.168.0.0/16']) });
+  // A 100k-name list compiled as the product compiles it (LMDB under a temp --volatile), and the
+  // default household policy (every catalog, bypass guard) in front of it.
+  const lines: string[] = [];
+  for (let i = 0; i < 100_000; i++) lines.push(`tracker${i}.example${i % 97}.net`);
+  const volatile = openVolatileStore(mkdtempSync(join(tmpdir(), 'telemute-bench-')));
+  const list = await compileList(volatile, 'bench', 'h1', parseList(Buffer.from(lines.join('\n'))));
+  const engine = createPolicyEngine({
+    sources: buildPolicySources(CATALOGS, (id) => (id === 'config-1' ? list : null)),
+    store: createPolicyStore(null, () => {}),
+    configLists: ['config-1'],
+    log: () => {},
+  });
+  const r = createResolver(loaded.settings, { upstreams: ['127.0.0.1:9'], policy: engine, access: createAccessList(['192.168.0.0/16']) });
   const hit = query('host-1.bench.test', 1, true);
   const ans = answerFor(query('host-1.bench.test'));
   let sent = 0;
@@ -51,5 +69,5 @@ export async function makeBench() {
     hit: (n: number) => { for (let i = 0; i < n; i++) r.handle(hit, client, 'udp', send); },
     block: (n: number) => { for (let i = 0; i < n; i++) r.handle(block, client, 'udp', send); },
   };
-  return { cases, close: () => r.close(), sent: () => sent, counters: r.counters };
+  return { cases, close: () => (r.close(), list.close(), volatile.close()), sent: () => sent, counters: r.counters };
 }

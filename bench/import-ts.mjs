@@ -1,13 +1,17 @@
 // Imports a TypeScript module of this repo from a plain .mjs script: bundles it with esbuild into
 // a temp file (lmdb stays external, loaded from node_modules) and imports that.
 import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Inside the repo, so the external lmdb resolves from its node_modules.
+const CACHE = fileURLToPath(new URL('../node_modules/.cache/', import.meta.url));
 
 /** The module's exports; the temp bundle is removed once it is loaded. */
 export async function importTs(url) {
-  const dir = mkdtempSync(join(tmpdir(), 'telemute-bench-'));
+  mkdirSync(CACHE, { recursive: true });
+  const dir = mkdtempSync(join(CACHE, 'telemute-bench-'));
   const out = join(dir, 'module.mjs');
   try {
     await build({

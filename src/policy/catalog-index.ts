@@ -39,6 +39,8 @@ export interface CatalogIndex {
 interface Wildcard {
   re: RegExp;
   hit: CatalogHit;
+  /** Literal labels of the pattern in wire form (length byte + label): all must occur in the name. */
+  needles: string[];
 }
 
 /** Builds the index over `catalogs`. Never throws: a bad entry is reported in `problems`. */
@@ -54,8 +56,8 @@ export function buildCatalogIndex(catalogs: readonly Catalog[]): CatalogIndex {
       if (e.kind === 'wildcard') {
         const w = compileWildcard(e.pattern);
         if (!w) problems.push(`catalog ${c.id}: bad pattern ${e.pattern}`);
-        else if (w.tail === null) tailless.push({ re: w.re, hit });
-        else push(byTail, w.tail, { re: w.re, hit });
+        else if (w.tail === null) tailless.push({ re: w.re, hit, needles: w.needles });
+        else push(byTail, w.tail, { re: w.re, hit, needles: w.needles });
         continue;
       }
       const wire = nameToWire(e.pattern);
@@ -69,8 +71,11 @@ export function buildCatalogIndex(catalogs: readonly Catalog[]): CatalogIndex {
   const collect = (hits: CatalogHit[] | undefined, isOn: (c: number) => boolean, out: CatalogHit[]) => {
     if (hits) for (const h of hits) if (isOn(h.catalog)) out.push(h);
   };
+  // The needles first: `unagi.amazon.*` is tried on every name (no literal tail to file it
+  // under), and a regex on the presentation form cost ~10 % of a cache hit; indexOf on the wire
+  // name rules out almost every name without making a string.
   const wild = (list: Wildcard[] | undefined, walk: NameWalk, isOn: (c: number) => boolean, out: CatalogHit[]) => {
-    if (list) for (const w of list) if (isOn(w.hit.catalog) && w.re.test(presentation(walk))) out.push(w.hit);
+    if (list) for (const w of list) if (isOn(w.hit.catalog) && hasNeedles(walk.wire, w.needles) && w.re.test(presentation(walk))) out.push(w.hit);
   };
   return {
     catalogs,
@@ -109,14 +114,20 @@ export function presentation(walk: NameWalk): string {
  * `unagi.amazon.*`); like suffix entries it also covers subdomains. `tail` is the wire form of
  * the literal labels after the last wildcard label (null when the last label has a `*`).
  */
-function compileWildcard(pattern: string): { re: RegExp; tail: string | null } | null {
+function hasNeedles(wire: string, needles: string[]): boolean {
+  for (const n of needles) if (wire.indexOf(n) < 0) return false;
+  return true;
+}
+
+function compileWildcard(pattern: string): { re: RegExp; tail: string | null; needles: string[] } | null {
   const labels = pattern.toLowerCase().split('.');
   if (labels.some((l) => l === '' || !/^[a-z0-9_*-]+$/.test(l))) return null;
   let tailStart = labels.length;
   while (tailStart > 0 && !labels[tailStart - 1].includes('*')) tailStart--;
   const body = labels.map((l) => (l === '*' ? '[^.]+' : l.split('*').map(escapeRe).join('[^.]*'))).join('\\.');
   const tail = tailStart === labels.length ? null : nameToWire(labels.slice(tailStart).join('.'));
-  return { re: new RegExp(`(?:^|\\.)${body}$`), tail };
+  const needles = labels.filter((l) => !l.includes('*')).map((l) => String.fromCharCode(l.length) + l);
+  return { re: new RegExp(`(?:^|\\.)${body}$`), tail, needles };
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

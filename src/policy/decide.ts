@@ -68,8 +68,9 @@ const TEMPORARY: Decision = decision('allow', 'temporary-allow');
 const flagMemo = new WeakMap<Decision, Decision>();
 const catalogMemo = new WeakMap<CatalogHit, { block: Decision; flag: Decision }>();
 const ruleMemo = new Map<string, Decision>();
-/** Per list and action: entry wire name → decision. */
-const listMemo = new Map<string, Map<string, Decision>>();
+/** Per list, per action (block, flag, allow): entry wire name → decision. */
+const listMemo = new Map<string, Map<string, Decision>[]>();
+const ACTION_SLOT = { block: 0, flag: 1, allow: 2 } as const;
 
 /** The observe-mode twin of a block: logged as what would have been blocked. */
 export function asFlag(d: Decision): Decision {
@@ -164,9 +165,9 @@ function fromLists(e: EffectivePolicy, walk: NameWalk, src: PolicySources): Deci
 }
 
 function listDecision(id: string, action: 'block' | 'flag' | 'allow', entry: string): Decision {
-  const key = `${action}:${id}`;
-  let map = listMemo.get(key);
-  if (map === undefined) listMemo.set(key, (map = new Map()));
+  let maps = listMemo.get(id);
+  if (maps === undefined) listMemo.set(id, (maps = [new Map(), new Map(), new Map()]));
+  const map = maps[ACTION_SLOT[action]];
   let d = map.get(entry);
   if (d === undefined) {
     if (map.size >= 10_000) map.clear(); // bounded: blocked names repeat, a scan must not grow memory
