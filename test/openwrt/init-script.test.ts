@@ -63,7 +63,7 @@ describe('telemute.init', () => {
       /^param command \/usr\/bin\/node --max-old-space-size=\d+ --max-semi-space-size=2 \/usr\/lib\/telemute\/telemute\.mjs --config \/etc\/config\/telemute --state \/etc\/telemute --volatile \/tmp\/telemute$/,
     );
     for (const l of [
-      'param env LIBC=musl',
+      'param env LIBC=musl TZ=UTC', // no zone name in this uci: schedules run on UTC
       'param file /etc/config/telemute',
       'param respawn 3600 5 5',
       'param limits nofile=4096 4096',
@@ -123,6 +123,14 @@ describe('telemute.init', () => {
     boxes.push(box);
     const out = await callInit(box, 'PROG=echo; passwd');
     expect(out).toEqual(['/usr/lib/telemute/telemute.mjs passwd --state /etc/telemute-x']);
+  });
+});
+
+describe('telemute.init time zone', () => {
+  it("passes the router's zone name as TZ, so the policy's schedules run on local time", async () => {
+    const box = new Sandbox({ ...stockUci(), telemute: telemute(), system: [{ name: 'cfg01e48a', type: 'system', options: { zonename: 'Europe/Berlin', timezone: 'CET-1CEST,M3.5.0,M10.5.0/3' } }] });
+    boxes.push(box);
+    expect(await callInit(box, 'start_service')).toContain('param env LIBC=musl TZ=Europe/Berlin');
   });
 });
 
