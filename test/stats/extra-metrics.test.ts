@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { extraMetrics } from '../../src/stats/extra-metrics.js';
+import { createStats } from '../../src/stats/stats.js';
+
+const input = {
+  counters: { cached: 90, stale: 2, resolved: 40, servfail: 1, blocked: 7 },
+  cache: { entries: 120, bytes: 34_000, evictions: 3 },
+  upstreams: [{ url: 'udp://192.0.2.53:53', sent: 41, errors: 1, srtt: 12.345 }],
+  stageErrors: { policy: 0, inspect: 2 },
+  lists: [
+    { id: 'ads', state: 'ready', bytes: 4_200_000, counts: { block: 100_000, allow: 3, exact: 0 } },
+    { id: 'broken"list', state: 'error', bytes: 0, counts: null },
+  ],
+  devices: 14,
+  heapUsedBytes: 21_000_000,
+};
+
+describe('extraMetrics', () => {
+  const stats = createStats({ volatile: null, flash: null, log: () => {} });
+  const text = stats.metricsText(extraMetrics(input));
+
+  it.each([
+    'telemute_cache_hits_total 92',
+    'telemute_cache_misses_total 41',
+    'telemute_cache_entries 120',
+    'telemute_upstream_queries_total{upstream="udp://192.0.2.53:53"} 41',
+    'telemute_upstream_srtt_ms{upstream="udp://192.0.2.53:53"} 12.3',
+    'telemute_stage_errors_total{stage="inspect"} 2',
+    'telemute_list_entries{list="ads",kind="block"} 100000',
+    'telemute_list_ready{list="broken\\"list",state="error"} 0',
+    'telemute_devices 14',
+  ])('exposes %s', (line) => {
+    expect(text.split('\n')).toContain(line);
+  });
+
+  it('gives every family HELP and TYPE lines', () => {
+    for (const m of extraMetrics(input)) {
+      expect(text).toContain(`# HELP ${m.name} `);
+      expect(text).toContain(`# TYPE ${m.name} ${m.type}`);
+    }
+  });
+
+  it('stops', async () => {
+    await stats.stop();
+  });
+});
