@@ -96,6 +96,9 @@ export function parseList(input: Uint8Array | string, options: ParseListOptions 
     else parseLine(text.slice(pos, stop), list);
     pos = end + 1;
   }
+  // V8 keeps the last regex subject (RegExp.input) alive: here a line sliced from `text`, which
+  // pinned the whole text until the next regex ran (measured: 22 MB kept after parsing 1M lines).
+  /a/.test('a');
   return list;
 }
 

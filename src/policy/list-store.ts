@@ -1,22 +1,25 @@
 /**
  * Compiled subscribed lists in the volatile LMDB environment (RAM tmpfs on the router), so a
- * 1M-name list costs ~42 MB of LMDB pages plus a 2 MiB Bloom filter instead of ~80 MB of JS
+ * 1M-name list costs ~10 MB of LMDB pages plus a 2 MiB Bloom filter instead of ~80 MB of JS
  * strings, and a restart of telemute reopens it in milliseconds instead of compiling again.
  *
- * Layout: one sub-database per list version, `list:<id>:<contentHash12>`, keys the wire names
- * (Buffers: bundled by esbuild, lmdb 3.5.6 decodes string keys wrongly, docs/design.md), values
- * one flag byte. Two keys starting 0xff (no wire name does: a label is at most 63 octets) hold
- * the Bloom filter and the meta record; the meta record is written last, so a compile cut short
- * (crash, reboot) is never taken for a finished one. Names are written in key order with
- * MDB_APPEND: pages fill up completely (measured 40 MB for 1M names, against 77 MB in Set order).
+ * Layout: one sub-database per list version, `list:<id>:<contentHash12>`, holding the names as
+ * front-coded blocks (list-blocks.ts) under 4-byte block numbers: ~4x smaller than one LMDB entry
+ * per name (measured 1M names: 40 MB as entries, ~10 MB as blocks; bench/list-compile.mjs). Three
+ * keys starting 0xff (no block number does) hold the Bloom filter, the blocks' first keys and the
+ * meta record; the meta record is written last, so a compile cut short (crash, reboot) is never
+ * taken for a finished one, and its `v` tells a version of another layout, which is compiled again.
  *
  * Example: `const l = await compileList(store, 'oisd', hash, parseList(text)); l.match(wire)`.
  */
 import type { Database } from 'lmdb';
 import type { VolatileStore } from '../store/volatile.js';
 import type { ParsedList } from './list-formats.js';
-import { compiledList, lmdbBytesOf, BLOCK, ALLOW, EXACT, type ListVersion } from './list-match.js';
-import { createSuffixBloom, restoreSuffixBloom } from './suffix-filter.js';
+import { blockBytesFor, createBlockWriter, indexOffsets } from './list-blocks.js';
+import { isSingleLabel, keyBloomHash } from './list-key.js';
+import { compiledList, lmdbBytesOf, blockKeyOf, BLOCK, ALLOW, EXACT, type ListVersion } from './list-match.js';
+import { mergeRuns, namesInSlices, namesOf, type ListNames } from './list-runs.js';
+import { createSuffixBloom, restoreSuffixBloom, type SuffixBloom } from './suffix-filter.js';
 
 /** What a list says about a name, and the entry (wire name) that says it. */
 export interface ListMatch {
@@ -37,7 +40,7 @@ export interface CompiledList {
   readonly hash: string;
   readonly dbName: string;
   readonly counts: ListCounts;
-  /** LMDB pages of its sub-database (the Bloom copy included) plus the Bloom filter in memory. */
+  /** LMDB pages of its sub-database (Bloom and index copies included); `bloom`: what it holds in memory (Bloom filter + block index). */
   readonly bytes: { lmdb: number; bloom: number; total: number };
   /** Longest listed suffix of `wire` (lowercase wire form); an allow entry anywhere beats block. */
   match(wire: string): ListMatch | null;
@@ -61,28 +64,26 @@ const BINARY = { keyEncoding: 'binary', encoding: 'binary' } as const;
 const EXISTING = { ...BINARY, create: false } as typeof BINARY;
 const APPEND = { append: true };
 const BLOOM_KEY = Buffer.from([0xff, 0x62]);
+const INDEX_KEY = Buffer.from([0xff, 0x69]);
 const META_KEY = Buffer.from([0xff, 0x6d]);
-const FLAG_VALUES = Array.from({ length: 8 }, (_, f) => Buffer.from([f]));
-/** Leaf node header (8) + value (1) + page pointer (2), per MDB node layout. */
-const NODE_OVERHEAD = 11;
-/** Page fill with MDB_APPEND, branch pages included (measured 0.94 for 1M names). */
-const FILL = 0.92;
+/** Layout version in the meta record: 1 was one LMDB entry per name. */
+const LAYOUT = 2;
 
 /** Sub-database name of a list version. */
 export function listDbName(id: string, hash: string): string {
   return `list:${id}:${hash.slice(0, 12)}`;
 }
 
-/** Bytes a compiled `parsed` will take (LMDB + Bloom twice: in LMDB and in memory), ±10 %. */
-export function estimateBytes(parsed: ParsedList): number {
-  let names = 0;
-  let chars = 0;
-  for (const w of distinctNames(parsed)) {
-    names++;
-    chars += w.length;
-  }
-  const bloom = createSuffixBloom(names).byteLength;
-  return Math.ceil((chars + NODE_OVERHEAD * names) / FILL) + 2 * bloom + 4 * 4096;
+/**
+ * Bytes a compiled list will take at most (LMDB + Bloom twice, in LMDB and in memory): the runs
+ * front-coded one by one share less than the merged list, so this is over, not under (measured
+ * +15 % on the test list, +40 % on a list in random order; bench/list-compile.mjs).
+ */
+export function estimateBytes(names: ListNames | ParsedList): number {
+  const n = 'runs' in names ? names : namesOf(names);
+  const bloom = createSuffixBloom(n.names).byteLength;
+  const blocks = Math.ceil(n.codedBytes / 4000);
+  return blocks * 4096 + 2 * bloom + 2 * blocks * 32 + 4 * 4096;
 }
 
 /** Reopens a compiled version left by an earlier run, or null if there is none (or only part). */
@@ -91,39 +92,34 @@ export function openCompiledList(store: VolatileStore, id: string, hash: string)
   const db = store.openDB<Buffer, Buffer>(dbName, EXISTING) as Db | undefined;
   if (!db) return null;
   const meta = db.getBinary(META_KEY);
-  const bloom = meta && restoreSuffixBloom(db.getBinary(BLOOM_KEY) ?? new Uint8Array(0));
-  if (!meta || !bloom) {
+  const parsed = meta && (JSON.parse(meta.toString('utf8')) as { v: number; counts: ListCounts });
+  const bloom = parsed?.v === LAYOUT && restoreSuffixBloom(db.getBinary(BLOOM_KEY) ?? new Uint8Array(0));
+  const index = db.getBinary(INDEX_KEY);
+  if (!parsed || !bloom || !index) {
     dropDb(store, db, dbName);
     return null;
   }
-  const counts = (JSON.parse(meta.toString('utf8')) as { counts: ListCounts }).counts;
-  return listOver(store, db, { id, hash, dbName, counts, bloom });
+  return listOver(store, db, { id, hash, dbName, counts: parsed.counts, bloom, index, offsets: indexOffsets(index) });
 }
 
-/** Compiles `parsed` into a new version, yielding between slices. The caller drops `parsed`. */
-export async function compileList(store: VolatileStore, id: string, hash: string, parsed: ParsedList, options: CompileOptions = {}): Promise<CompiledList> {
+/**
+ * Compiles a list into a new version, yielding between slices; `names` is consumed (its runs
+ * are freed as they are merged). A ParsedList is turned into runs first (small lists, tests).
+ */
+export async function compileList(store: VolatileStore, id: string, hash: string, names: ListNames | ParsedList, options: CompileOptions = {}): Promise<CompiledList> {
+  const runs = 'runs' in names ? names : await namesInSlices(names, options.sliceMs ?? 10);
   const dbName = listDbName(id, hash);
   const stale = store.openDB<Buffer, Buffer>(dbName, EXISTING) as Db | undefined;
   if (stale) dropDb(store, stale, dbName);
-  index(store).putSync(Buffer.from(dbName, 'latin1'), FLAG_VALUES[0]);
+  index(store).putSync(Buffer.from(dbName, 'latin1'), Buffer.from([0]));
   const db = store.openDB<Buffer, Buffer>(dbName, BINARY);
-  const buckets = await bucketNames(parsed);
-  const bloom = createSuffixBloom(buckets.names);
-  const counts: ListCounts = { block: 0, allow: 0, exact: 0 };
-  const count = (f: number) => {
-    if (f & BLOCK) counts.block++;
-    if (f & ALLOW) counts.allow++;
-    if (f & EXACT) counts.exact++;
-  };
-  await writeSorted(db, buckets, options, (w) => {
-    const f = flagsOf(parsed, w);
-    count(f);
-    bloom.add(w);
-    return FLAG_VALUES[f];
-  });
+  const bloom = createSuffixBloom(runs.names);
+  const { counts, index: keys } = await writeBlocks(db, runs, bloom, options);
   db.putSync(BLOOM_KEY, Buffer.from(bloom.toBytes()));
-  db.putSync(META_KEY, Buffer.from(JSON.stringify({ v: 1, counts })));
-  return listOver(store, db, { id, hash, dbName, counts, bloom });
+  db.putSync(INDEX_KEY, keys);
+  db.putSync(META_KEY, Buffer.from(JSON.stringify({ v: LAYOUT, counts })));
+  const firstKeys = Buffer.from(keys); // a copy: the writer's buffer has slack
+  return listOver(store, db, { id, hash, dbName, counts, bloom, index: firstKeys, offsets: indexOffsets(firstKeys) });
 }
 
 /** Drops every compiled version not named in `keep` (old versions, removed lists, partial ones). */
@@ -142,7 +138,7 @@ export function pruneCompiledLists(store: VolatileStore, keep: ReadonlySet<strin
 
 /**
  * The CompiledList, its closures made here: a closure made inside compileList would share that
- * function's V8 context and keep the parsed Sets alive (measured +100 MB heap for 1M names).
+ * function's V8 context and keep what it held alive (measured +100 MB heap for 1M names as Sets).
  */
 function listOver(store: VolatileStore, db: Db, version: ListVersion): CompiledList {
   return compiledList(db, version, () => dropDb(store, db, version.dbName), lmdbBytesOf(db));
@@ -158,59 +154,36 @@ function dropDb(store: VolatileStore, db: Db, dbName: string): void {
   index(store).removeSync(Buffer.from(dbName, 'latin1'));
 }
 
-/** Names grouped by their first two bytes, so each group can be sorted in one short step. */
-async function bucketNames(parsed: ParsedList): Promise<{ names: number; groups: string[][] }> {
-  const map = new Map<number, string[]>();
-  let names = 0;
-  let until = performance.now() + 10;
-  for (const w of distinctNames(parsed)) {
-    const key = (w.charCodeAt(0) << 8) | w.charCodeAt(1);
-    const group = map.get(key);
-    if (group) group.push(w);
-    else map.set(key, [w]);
-    if ((++names & 1023) === 0 && performance.now() > until) {
-      await yieldNow();
-      until = performance.now() + 10;
-    }
-  }
-  const keys = [...map.keys()].sort((a, b) => a - b);
-  return { names, groups: keys.map((k) => map.get(k)!) };
-}
-
-/** Writes the names in key order (MDB_APPEND), one transaction per time slice. */
-async function writeSorted(db: Db, buckets: { names: number; groups: string[][] }, options: CompileOptions, valueOf: (w: string) => Buffer): Promise<void> {
+/** Merges the runs into blocks written in key order (MDB_APPEND), one transaction per slice. */
+async function writeBlocks(db: Db, names: ListNames, bloom: SuffixBloom, options: CompileOptions): Promise<{ counts: ListCounts; index: Buffer }> {
   const sliceMs = options.sliceMs ?? 10;
-  let g = 0;
-  let i = 0;
-  let written = 0;
-  while (g < buckets.groups.length) {
+  const total = names.names;
+  const next = mergeRuns(names);
+  const writer = createBlockWriter(blockBytesFor((db.getStats() as { pageSize: number }).pageSize));
+  const counts: ListCounts = { block: 0, allow: 0, exact: 0 };
+  let blocks = 0;
+  let done = 0;
+  for (let isDone = false; !isDone; ) {
     db.transactionSync(() => {
       const until = performance.now() + sliceMs;
-      for (let n = 1; g < buckets.groups.length; n++) {
-        const group = buckets.groups[g];
-        // Default sort compares UTF-16 units: for latin1 strings that is LMDB's memcmp order.
-        if (i === 0) group.sort();
-        const w = group[i++];
-        db.putSync(Buffer.from(w, 'latin1'), valueOf(w), APPEND);
-        written++;
-        if (i === group.length) [buckets.groups[g++], i] = [[], 0]; // free the group early
-        if ((n & 255) === 0 && performance.now() > until) break;
+      for (let n = 1; ; n++) {
+        const c = next();
+        if (!c) return void (isDone = true);
+        counts.block += c.flags & BLOCK;
+        counts.allow += (c.flags & ALLOW) >> 1;
+        counts.exact += (c.flags & EXACT) >> 2;
+        bloom.addHash(keyBloomHash(c.buf, c.at, c.len), isSingleLabel(c.buf, c.at, c.len));
+        const full = writer.add(c.buf, c.at, c.len, c.flags);
+        if (full) db.putSync(blockKeyOf(blocks++), full, APPEND);
+        if ((++done & 255) === 0 && performance.now() > until) return;
       }
     });
-    options.onProgress?.(written / buckets.names);
+    options.onProgress?.(Math.min(1, done / total));
     await yieldNow();
   }
-}
-
-/** Each distinct name once: block, then allow and exact names not seen before. */
-function* distinctNames(parsed: ParsedList): Generator<string> {
-  yield* parsed.block;
-  for (const w of parsed.allow) if (!parsed.block.has(w)) yield w;
-  for (const w of parsed.exact) if (!parsed.block.has(w) && !parsed.allow.has(w)) yield w;
-}
-
-function flagsOf(parsed: ParsedList, w: string): number {
-  return (parsed.block.has(w) ? BLOCK : 0) | (parsed.allow.has(w) ? ALLOW : 0) | (parsed.exact.has(w) ? EXACT : 0);
+  const last = writer.finish();
+  if (last) db.putSync(blockKeyOf(blocks++), last, APPEND);
+  return { counts, index: writer.index() };
 }
 
 /** Lets the event loop run (answer DNS) between slices. */

@@ -104,12 +104,12 @@ async function compileChecked(deps: UpdateDeps, e: Entry, bytes: Buffer, hash: s
   const parsed = await parseInSlices(bytes, (p) => (e.status.progress = p / 2));
   const reason = rejectReason(parsed);
   if (reason) return fail(deps, e, `list refused: ${reason}`), null;
-  const need = estimateBytes(parsed);
+  const need = estimateBytes(parsed.names);
   const used = deps.usedByOthers(e.source.id);
   if (used + need > deps.budgetBytes) {
     return fail(deps, e, `list refused: needs ${mib(need)} MiB, the budget is ${mib(deps.budgetBytes)} MiB and other lists use ${mib(used)} MiB`), null;
   }
-  return compileList(deps.volatile, e.source.id, hash, parsed, { onProgress: (p) => (e.status.progress = 0.5 + p / 2) });
+  return compileList(deps.volatile, e.source.id, hash, parsed.names, { onProgress: (p) => (e.status.progress = 0.5 + p / 2) });
 }
 
 function fail(deps: UpdateDeps, e: Entry, message: string): void {

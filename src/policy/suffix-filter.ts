@@ -20,6 +20,8 @@ export interface SuffixFilter {
 export interface SuffixBloom {
   /** Adds a lowercase wire name. */
   add(wire: string): void;
+  /** Adds a name by its hash (`list-key.ts` computes it from a sort key, no string made). */
+  addHash(hash: number, isSingleLabel: boolean): void;
   /**
    * Calls `visit(start)` for each suffix `wire.slice(start)` (label boundaries, shortest first,
    * the name itself last) the filter may hold. Allocates nothing.
@@ -31,8 +33,9 @@ export interface SuffixBloom {
   readonly byteLength: number;
 }
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
+/** FNV-1a's 32-bit offset basis and prime (list-key.ts hashes sort keys the same way). */
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
 const PROBES = 4;
 const BITS_PER_NAME = 16; // false positives ≈ 0.24 % with 4 probes
 const offsets = new Int32Array(128); // a 255-octet name has at most 127 labels
@@ -81,18 +84,19 @@ function bloomOver(filter: Int32Array, log2: number, state: { names: number; has
     }
     return true;
   };
+  const addHash = (h: number, isSingleLabel: boolean) => {
+    const h2 = mix(h);
+    for (let p = 0; p < PROBES; p++) {
+      const bit = (h + p * h2) & mask;
+      filter[bit >>> 5] |= 1 << (bit & 31);
+    }
+    state.names++;
+    if (isSingleLabel) state.hasSingleLabel = true;
+  };
   return {
     byteLength: filter.byteLength,
-    add(wire) {
-      const h = suffixHash(wire, 0);
-      const h2 = mix(h);
-      for (let p = 0; p < PROBES; p++) {
-        const bit = (h + p * h2) & mask;
-        filter[bit >>> 5] |= 1 << (bit & 31);
-      }
-      state.names++;
-      if (wire.charCodeAt(wire.charCodeAt(0) + 1) === 0) state.hasSingleLabel = true;
-    },
+    add: (wire) => addHash(suffixHash(wire, 0), wire.charCodeAt(wire.charCodeAt(0) + 1) === 0),
+    addHash,
     candidates(wire, visit) {
       if (state.names === 0) return;
       let n = 0;

@@ -16,7 +16,9 @@ export function openVolatileStore(dir: string): VolatileStore {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'telemute.mdb');
   try {
-    return open({ path, noSync: true, maxDbs: 16, compression: false });
+    // maxDbs 64: each compiled list version is a sub-database (list-store.ts), and during a swap
+    // a list has two; 16 left room for only a handful of lists next to the stats and caches.
+    return open({ path, noSync: true, maxDbs: 64, compression: false });
   } catch (err) {
     throw new Error(`volatile store ${path}: ${(err as Error).message}`);
   }

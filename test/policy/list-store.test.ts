@@ -86,12 +86,30 @@ describe('list store', () => {
       for (let i = 0; i < 5000; i += 97) expect(l.match(w(`www.t${i}.example.net`))?.entry).toBe(w(`t${i}.example.net`));
     });
 
-    it('estimates its bytes before compiling within 15 %', async () => {
+    it('estimates its bytes before compiling: never under, at most 30 % over', async () => {
       const parsed = parseList(bigListText(50_000));
       const estimate = estimateBytes(parsed);
       const l = await compileList(store, 'x', HASH, parsed);
-      expect(Math.abs(estimate - l.bytes.total) / l.bytes.total).toBeLessThan(0.15);
+      expect(estimate).toBeGreaterThanOrEqual(l.bytes.total);
+      expect(estimate / l.bytes.total).toBeLessThan(1.3);
       expect(l.bytes.total).toBe(l.bytes.lmdb + l.bytes.bloom);
+    });
+
+    it('merges a name listed as block and as allow in different pieces into one entry', async () => {
+      const parts = [parseList('||a.example.org^\n||b.example.org^'), parseList('@@||a.example.org^\n|b.example.org^')];
+      const { createNameCollector } = await import('../../src/policy/list-runs.js');
+      const c = createNameCollector();
+      parts.forEach((p) => c.add(p));
+      const l = await compileList(store, 'x', HASH, c.finish());
+      expect(l.counts).toEqual({ block: 2, allow: 1, exact: 1 });
+      expect(l.match(w('x.a.example.org'))?.action).toBe('allow');
+      expect(l.match(w('x.b.example.org'))?.action).toBe('block');
+    });
+
+    it('matches nothing for a query label holding a dot, which no listed name can have', async () => {
+      const l = await compileList(store, 'x', HASH, parseList('b.a.example.org'));
+      expect(l.match(w('b.a.example.org'))?.action).toBe('block');
+      expect(l.match('\x03a.b\x07example\x03org\x00')).toBeNull();
     });
   });
 
@@ -104,6 +122,14 @@ describe('list store', () => {
       expect(l.match(w('a.ads.example.org'))?.action).toBe('block');
       expect(l.counts).toEqual({ block: 4, allow: 2, exact: 1 });
       expect(openCompiledList(store, 'x', 'b'.repeat(64))).toBeNull();
+    });
+
+    it('drops a version of the old layout (one entry per name, meta v1) so it is compiled again', async () => {
+      const db = store.openDB<Buffer, Buffer>(listDbName('x', HASH), { keyEncoding: 'binary', encoding: 'binary' });
+      db.putSync(Buffer.from(w('ads.example.org'), 'latin1'), Buffer.from([1]));
+      db.putSync(Buffer.from([0xff, 0x6d]), Buffer.from(JSON.stringify({ v: 1, counts: { block: 1, allow: 0, exact: 0 } })));
+      expect(openCompiledList(store, 'x', HASH)).toBeNull();
+      expect(store.openDB(listDbName('x', HASH), { create: false } as object)).toBeUndefined();
     });
 
     it('drops a version whose compile was cut short (no meta record) and says there is none', async () => {
@@ -123,12 +149,12 @@ describe('list store', () => {
       expect(openCompiledList(store, 'x', HASH)).toBeNull();
     });
 
-    it('survives many swaps within lmdb maxDbs (16): dropped versions free their slot', async () => {
+    it('survives many swaps within lmdb maxDbs (64): dropped versions free their slot', async () => {
       let prev = await compileList(store, 'x', HASH, parseList(LIST));
       prev.drop();
       prev.drop(); // twice is harmless
       expect(prev.match(w('ads.example.org'))).toBeNull();
-      for (let i = 0; i < 30; i++) {
+      for (let i = 0; i < 80; i++) {
         const next = await compileList(store, 'x', i.toString(16).padEnd(64, '0'), parseList(LIST));
         prev.drop();
         prev = next;
@@ -147,8 +173,7 @@ describe('list store', () => {
       const t0 = performance.now();
       const stall = await longestStall(async () => (l = await compileList(store, 'big', HASH, parsed!)));
       const compileMs = performance.now() - t0;
-      parsed = null;
-      /a/.test('a'); // RegExp.input kept parseList's last line, a slice of the 30 MB text
+      parsed = null; // no RegExp.input workaround needed: parseList lets go of its text itself
       gc();
       const heapDelta = process.memoryUsage().heapUsed - heapBefore;
       const list = l!;
@@ -173,6 +198,7 @@ describe('list store', () => {
       console.log('list-store 1M:', JSON.stringify(figures));
       expect(list.counts).toEqual({ block: 999_998, allow: 1, exact: 1 });
       expect(reopenMs).toBeLessThan(2000);
+      expect(list.bytes.lmdb).toBeLessThan(16e6); // one LMDB entry per name took 40 MB
       expect(heapDelta).toBeLessThan(16 << 20);
       expect(stall).toBeLessThan(250);
       expect(missUs).toBeLessThan(5);

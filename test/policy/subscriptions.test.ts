@@ -117,7 +117,7 @@ describe('subscriptions', () => {
     it('refuses a list over the memory budget', async () => {
       start({ budgetBytes: 100_000 }).setSources([source()]);
       await ready();
-      served.body = Array.from({ length: 5000 }, (_, i) => `n${i}.example.org`).join('\n');
+      served.body = Array.from({ length: 20_000 }, (_, i) => `n${i}.example.org`).join('\n'); // 5000 now fit in 0.1 MiB
       served.etag = '"big"';
       await subs.refresh('l1');
       expect(state().lastError).toMatch(/list refused: needs 0\.\d MiB, the budget is 0\.1 MiB and other lists use 0\.0 MiB/);
