@@ -56,8 +56,14 @@ export async function readRaw(dir: string, id: string, maxBytes: number): Promis
 }
 
 /** Writes the raw copy and then its meta, both atomically, both counted. */
-export async function saveRaw(flash: FlashWriter, id: string, bytes: Uint8Array, meta: RawMeta): Promise<void> {
+export async function saveRaw(flash: FlashWriter, id: string, bytes: Uint8Array | null, meta: RawMeta): Promise<void> {
   await mkdir(join(flash.dir, 'lists'), { recursive: true });
-  await flash.write(`lists/${id}.txt.gz`, await gzipAsync(bytes, { level: 9 }));
+  if (bytes !== null) await flash.write(`lists/${id}.txt.gz`, await gzipAsync(bytes, { level: 9 }));
   await flash.write(`lists/${id}.json`, JSON.stringify(meta));
 }
+
+/**
+ * Whether a list is a local file: it is its own copy (a reboot reads it again), so only its
+ * small meta file (the hash that lets a restart reopen the compiled version) goes to flash.
+ */
+export const isLocalList = (url: string) => url.startsWith('/') || url.startsWith('file:');

@@ -9,7 +9,7 @@ import type { VolatileStore } from '../store/volatile.js';
 import type { FetchFn, FetchListOptions } from './list-fetch.js';
 import { compileList, estimateBytes, openCompiledList, type CompiledList } from './list-store.js';
 import { parseInSlices, rejectReason } from './subscription-parse.js';
-import { contentHash, readRaw, readRawMeta, saveRaw, type RawMeta } from './subscription-raw.js';
+import { contentHash, isLocalList, readRaw, readRawMeta, saveRaw, type RawMeta } from './subscription-raw.js';
 import type { SubscriptionSource, SubscriptionStatus } from './subscriptions.js';
 
 /** One subscription's mutable state, owned by `subscriptions.ts`. */
@@ -88,7 +88,7 @@ async function install(deps: UpdateDeps, e: Entry, bytes: Buffer, meta: RawMeta,
       const list = await compileChecked(deps, e, bytes, meta.hash);
       if (!list) return;
       if (e.isRemoved) return list.drop();
-      if (isNew) await saveRaw(deps.flash, e.source.id, bytes, meta).catch((err: Error) => deps.log('warn', `list ${e.source.id}: flash copy not saved: ${err.message}`));
+      if (isNew) await saveRaw(deps.flash, e.source.id, isLocalList(e.source.url) ? null : bytes, meta).catch((err: Error) => deps.log('warn', `list ${e.source.id}: flash copy not saved: ${err.message}`));
       e.meta = meta;
       Object.assign(e.status, { state: 'ready', progress: 1, lastChanged: meta.fetchedAt, lastError: null, etag: meta.etag ?? null });
       deps.swap(e, list);

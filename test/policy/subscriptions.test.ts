@@ -206,6 +206,23 @@ describe('subscriptions', () => {
     });
   });
 
+  describe('when the list is a local file (config blocklist)', () => {
+    it('compiles it at once, keeps only its small meta on flash, and reopens it after a restart', async () => {
+      const file = join(dir, 'mine.txt');
+      writeFileSync(file, 'ads.example.org\ntracker.example.net\n');
+      start().setSources([source({ url: file })]);
+      await ready();
+      expect(state().counts).toEqual({ block: 2, allow: 0, exact: 0 });
+      expect(Object.keys(flash.counters().byFile)).toEqual(['lists/l1.json']); // the file is its own copy
+      await subs.stop();
+      const batches = flash.counters().batches;
+      start({ firstCheckMs: 3_600_000 }).setSources([source({ url: file })]);
+      await ready();
+      expect(subs.active('l1')?.match(w('x.ads.example.org'))).toMatchObject({ action: 'block' });
+      expect(flash.counters().batches).toBe(batches); // reopened: nothing written
+    });
+  });
+
   describe('when a 1M-name list is compiled', () => {
     it('keeps the event loop answering (longest stall reported)', async () => {
       const path = join(dir, 'big.txt');
