@@ -60,17 +60,20 @@ export function compileGeoPolicy(rules: readonly GeoRule[] | undefined): GeoPoli
     usesRegistration: byRegCountry.size > 0 || orgs.length > 0,
     decide(addresses, registration) {
       let best: GeoVerdict | null = null;
-      const offending: number[] = [];
+      const actions: (GeoAction | undefined)[] = [];
       for (let i = 0; i < addresses.length; i++) {
         const g = addresses[i];
         const byC = g.country !== null ? byCountry.get(g.country) : undefined;
         const byA = g.asn !== null ? byAsn.get(g.asn) : undefined;
         const a = byC !== undefined && (byA === undefined || RANK[byC] >= RANK[byA]) ? byC : byA;
+        actions.push(a);
         if (a === undefined) continue;
-        offending.push(i);
         const detail = a === byC ? `geo:country:${g.country}` : `geo:asn:${g.asn}`;
-        if (best === null || RANK[a] > RANK[best.action]) best = { action: a, detail, offending };
+        if (best === null || RANK[a] > RANK[best.action]) best = { action: a, detail, offending: [] };
       }
+      // Offending: the addresses the deciding action applies to (a flagged US address is not
+      // stripped because a Singapore one is).
+      if (best !== null) for (let i = 0; i < actions.length; i++) if (actions[i] === best.action) best.offending.push(i);
       if (registration !== null) {
         const reg = registrationVerdict(registration, byRegCountry, orgs);
         if (reg && (best === null || RANK[reg.action] > RANK[best.action])) best = reg;

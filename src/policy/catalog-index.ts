@@ -83,8 +83,8 @@ export function buildCatalogIndex(catalogs: readonly Catalog[]): CatalogIndex {
     match(walk, isOn, out) {
       out.length = 0;
       if (walk.count === 0) return out;
-      collect(exactMap.get(walk.wire), isOn, out);
-      for (let k = 0; k < walk.count && out.length === 0; k++) {
+      collect(exactMap.get(walk.wire), isOn, out); // exact entries share position 0 with suffix ones
+      for (let k = 0; k < walk.count && (out.length === 0 || k === 0); k++) {
         collect(suffixMap.at(walk, k), isOn, out);
         if (k > 0) wild(tailMap.at(walk, k), walk, isOn, out);
       }

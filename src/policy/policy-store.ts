@@ -76,7 +76,11 @@ export function createPolicyStore(flash: FlashWriter | null, onError: (message: 
     async flush() {
       if (timer !== null) {
         clearTimeout(timer);
-        writing = writing.then(write);
+        timer = null;
+        const done = writing.then(write);
+        // A failed flush is reported to the caller; the chain stays usable for later saves.
+        writing = done.catch((err) => onError(`${POLICY_FILE} not written: ${(err as Error).message}`));
+        await done;
       }
       await writing;
     },

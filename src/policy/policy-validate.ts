@@ -123,8 +123,14 @@ export function checkListSource(v: unknown, path: string, errors: Errors): v is 
   return errors.length === before;
 }
 
+/** Device ids as the registry makes them: a MAC, 'router', or 'ip:ADDRESS'. */
+const DEVICE_ID = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$|^router$|^ip:[0-9a-f.:]{2,45}$/;
+const HOST_NAME = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
+
 function checkAllow(v: unknown, path: string, errors: Errors): v is TemporaryAllow {
   if (!isObject(v) || typeof v.device !== 'string' || typeof v.name !== 'string' || typeof v.until !== 'number') return (errors.push(`${path}: {device, name, until}`), false);
+  if (!DEVICE_ID.test(v.device)) errors.push(`${path}.device: a device id (a MAC, router or ip:ADDRESS)`);
+  if (!HOST_NAME.test(v.name) || v.name.length > 253) errors.push(`${path}.name: a domain name`);
   return true;
 }
 
@@ -142,8 +148,12 @@ export function checkPolicyDoc(v: unknown, known: KnownIds): { doc: PolicyDoc; e
   (v.lists as unknown[]).forEach((l, i) => checkListSource(l, `lists[${i}]`, errors));
   (v.allows as unknown[]).forEach((a, i) => checkAllow(a, `allows[${i}]`, errors));
   if (!isObject(v.devices)) errors.push('devices: must be an object');
-  else for (const [id, spec] of Object.entries(v.devices)) checkSpec(spec, `devices.${id}`, known, errors);
-  if (!isObject(v.pauses) || Object.values(v.pauses).some((t) => typeof t !== 'number')) errors.push('pauses: an object of times');
+  else
+    for (const [id, spec] of Object.entries(v.devices)) {
+      if (!DEVICE_ID.test(id)) errors.push(`devices: "${id.replace(/[^\x20-\x7e]/g, '?')}" is not a device id`);
+      checkSpec(spec, `devices.${id}`, known, errors);
+    }
+  if (!isObject(v.pauses) || Object.entries(v.pauses).some(([k, t]) => typeof t !== 'number' || (k !== 'household' && !DEVICE_ID.test(k)))) errors.push('pauses: household or device ids, each with a time');
   for (const [k, list] of [['groups', v.groups], ['rules', v.rules], ['lists', v.lists]] as const) {
     const ids = (list as { id?: unknown }[]).map((x) => x?.id);
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
