@@ -8,7 +8,6 @@ import { USAGE, UsageError, parseArgs, type CliArgs } from './config/cli.js';
 import { formatHostPort } from './config/address.js';
 import { loadSettings, type Settings } from './config/settings.js';
 import { log, logLimited, setLogLevel } from './log.js';
-import { emptyDomainList, readDomainList, type DomainList } from './policy/domain-list.js';
 import { createResolver, type Resolver } from './resolver/resolver.js';
 import { listenTcp } from './resolver/server/tcp.js';
 import { listenUdp, type Listener } from './resolver/server/udp.js';
@@ -17,11 +16,10 @@ import { openVolatileStore, type VolatileStore } from './store/volatile.js';
 import { loadCache, saveCache } from './cache/persist.js';
 import { startDevices } from './devices/devices.js';
 import { createFlashWriter } from './store/flash.js';
-import { buildSuffixFilter } from './policy/suffix-filter.js';
-import { createPolicyEngine } from './policy/engine.js';
-import { buildPolicySources } from './policy/sources.js';
-import { createPolicyStore } from './policy/policy-store.js';
-import { CATALOGS } from './policy/catalogs.js';
+import { startPolicy } from './policy/start.js';
+import { startGeo } from './geo/start.js';
+import { registrableDomain } from './geo/registration/index.js';
+import { createStats } from './stats/stats.js';
 import type { AdminParts } from './web/start.js';
 import { VERSION } from './version.js';
 
@@ -58,21 +56,34 @@ async function serve(settings: Settings): Promise<number> {
   if (upstreams.length === 0) log('warn', `no upstream servers (none configured, none usable in ${settings.resolvFile}): names that are not local get SERVFAIL`);
   else log('info', `upstreams: ${upstreams.join(', ')}${settings.upstreams.length === 0 ? ` (from ${settings.resolvFile})` : ''}`);
 
-  const blocked = loadBlocklists(settings.blocklists);
   const volatile = openVolatile(settings.volatileDir);
   const flash = createFlashWriter(settings.stateDir);
   const devices = startDevices(settings, flash, volatile);
-  const configList = buildSuffixFilter(blocked.wires);
-  const lists = (id: string) => (id === 'blocklist' ? { match: (wire: string) => { const entry = configList.match(wire); return entry === null ? null : { action: 'block' as const, entry }; } } : null);
-  const policy = createPolicyEngine({
-    sources: buildPolicySources(CATALOGS, lists),
-    store: createPolicyStore(flash, (m) => log('error', m)),
-    configLists: settings.blocklists.length > 0 ? ['blocklist'] : [],
+  const policy = startPolicy(settings, { flash, volatile, devices: devices.registry });
+  const geo = startGeo(settings, { volatile, flash });
+  const stats = createStats({
+    volatile,
+    flash,
+    flushMinutes: settings.log.flushMinutes,
+    logLimits: { maxEntries: settings.log.maxEntries, maxBytes: settings.log.maxBytes, retentionHours: settings.log.retentionHours },
+    logMode: (id) => policy.engine.logModeOf(id === null ? null : (devices.registry.get(id) ?? null)),
+    geoOf: geo.geo
+      ? (ip) => {
+          const g = geo.lookup(ip);
+          return g.country === null && g.asn === null ? null : { country: g.country ?? '', asn: g.asn ?? 0, org: g.org ?? '' };
+        }
+      : undefined,
+    registrationOf: geo.registrations ? geo.summaryOf : undefined,
+    registrableOf: (name) => registrableDomain(name) ?? name,
     log,
   });
-  const policyTick = setInterval(() => policy.tick(), 60_000);
-  policyTick.unref();
-  const resolver = createResolver(settings, { upstreams, policy, identify: devices.identify });
+  const resolver = createResolver(settings, {
+    upstreams,
+    policy: policy.engine,
+    identify: devices.identify,
+    geo: geo.geo ? { lookup: geo.lookup, registrationOf: geo.registrationOf } : undefined,
+    record: settings.log.enabled ? [stats.add] : [],
+  });
   if (volatile) restoreCache(resolver, volatile);
   log('info', `clients allowed from: ${resolver.access.prefixes().join(', ')}`);
 
@@ -86,7 +97,21 @@ async function serve(settings: Settings): Promise<number> {
     log('error', `cannot listen: ${(err as Error).message}`);
     return 1;
   }
-  const admin = await startAdmin(settings, resolver, { devices: devices.registry, flash });
+  const admin = await startAdmin(settings, resolver, {
+    devices: devices.registry,
+    flash,
+    policy: { admin: policy.admin, lists: policy.subscriptions ?? undefined },
+    geo: {
+      lookup: geo.lookup,
+      info: () => geo.geo?.info() ?? null,
+      registrableOf: registrableDomain,
+      registration: geo.registrations && settings.geo.registration ? (d) => geo.registrations!.lookup(d) : null,
+    },
+    stats,
+    metricsPublic: settings.log.metricsPublic,
+    listStatuses: () => policy.subscriptions?.statuses() ?? [],
+    health: () => ({ lists: policy.subscriptions?.statuses() ?? [], log: stats.sizes(), geo: geo.geo?.info() ?? null, registrations: geo.registrations?.stats() ?? null }),
+  });
 
   // The system's list changes when the WAN reconnects; the access list when interfaces change.
   const watch = settings.upstreams.length === 0 ? watchSystemUpstreams(settings.resolvFile, resolver.setUpstreams) : null;
@@ -99,10 +124,12 @@ async function serve(settings: Settings): Promise<number> {
       log('info', `${signal}: shutting down`);
       if (watch) clearInterval(watch);
       clearInterval(refresh);
-      clearInterval(policyTick);
       await Promise.allSettled([...listeners.map((l) => l.close()), admin?.close()]);
-      await devices.stop(); // before the volatile store closes: it keeps the devices there
+      // Before the volatile store closes: these keep their data there.
+      await devices.stop();
       await policy.stop();
+      await stats.stop();
+      await geo.stop();
       if (volatile) {
         keepCache(resolver, volatile);
         await volatile.close();
@@ -139,21 +166,6 @@ function keepCache(resolver: Resolver, store: VolatileStore) {
   } catch (err) {
     log('warn', `cache not kept: ${(err as Error).message}`);
   }
-}
-
-function loadBlocklists(files: string[]): DomainList {
-  const list = emptyDomainList();
-  for (const file of files) {
-    try {
-      const before = list.bad;
-      readDomainList(file, list);
-      if (list.bad > before) log('warn', `blocklist ${file}: ${list.bad - before} bad lines skipped (${list.samples.join('; ')})`);
-    } catch (err) {
-      log('error', `${(err as Error).message}: list skipped`);
-    }
-  }
-  if (files.length > 0) log('info', `blocklists: ${list.wires.size} names from ${files.length} file(s)`);
-  return list;
 }
 
 async function startAdmin(settings: Settings, resolver: Resolver, parts: AdminParts) {

@@ -1,6 +1,7 @@
 /**
  * `config geo 'geo'`: where answers land (country, network owner) and who registered the names.
  *
+ *   option enabled '1'          look up where answers land; 0: no geography at all.
  *   list country_db PATH        mmdb files for the country (GeoLite2-Country/City, DB-IP Lite,
  *                               IPinfo Lite, ip-location-db); default: the DB-IP Lite file from the
  *                               npm package when it is installed (npm start), else none.
@@ -18,6 +19,7 @@ import { optionReader, type ConfigErrors } from './read-options.js';
 import type { UciSection } from './uci.js';
 
 export interface GeoSettings {
+  enabled: boolean;
   /** null: the npm packages' files when installed. */
   countryDbs: string[] | null;
   asnDbs: string[] | null;
@@ -28,7 +30,7 @@ export interface GeoSettings {
   bootstrapUrl: string | null;
 }
 
-const KNOWN = ['country_db', 'asn_db', 'update_url', 'update_dir', 'registration', 'whois', 'bootstrap_url'];
+const KNOWN = ['enabled', 'country_db', 'asn_db', 'update_url', 'update_dir', 'registration', 'whois', 'bootstrap_url'];
 const URL_RE = /^https?:\/\/\S+$/;
 
 /** Reads the geo section (defaults when absent). */
@@ -40,6 +42,7 @@ export function readGeoSection(section: UciSection | null, errors: ConfigErrors)
     return v;
   };
   const s: GeoSettings = {
+    enabled: o.bool('enabled') ?? true,
     countryDbs: o.list('country_db') ?? null,
     asnDbs: o.list('asn_db') ?? null,
     updateUrl: url('update_url'),

@@ -38,12 +38,12 @@ export function startGeo(settings: Settings, parts: { volatile: VolatileStore | 
   const defaults = g.countryDbs === null || g.asnDbs === null ? defaultGeoSources() : null;
   const country = g.countryDbs ?? defaults?.country ?? [];
   const asn = g.asnDbs ?? defaults?.asn ?? [];
-  const geo = country.length + asn.length > 0 ? createGeo({ country, asn, volatileDir: settings.volatileDir, log }) : null;
+  const geo = g.enabled && country.length + asn.length > 0 ? createGeo({ country, asn, volatileDir: settings.volatileDir, log }) : null;
   if (geo) log('info', `geo: ${[...country, ...asn].length} database(s); IP geolocation by DB-IP (CC BY 4.0) when their files are used`);
   const timers: NodeJS.Timeout[] = [];
   if (geo && g.updateUrl && g.updateDir) timers.push(scheduleDownloads(g.updateUrl, g.updateDir, geo));
 
-  const registrations = parts.volatile ? createRegistrations({ enabled: g.registration, whois: g.whois, bootstrapUrl: g.bootstrapUrl, store: parts.volatile, log }) : null;
+  const registrations = g.enabled && parts.volatile ? createRegistrations({ enabled: g.registration, whois: g.whois, bootstrapUrl: g.bootstrapUrl, store: parts.volatile, log }) : null;
   if (registrations) {
     try {
       registrations.importAll(readFileSync(join(parts.flash.dir, REGISTRATIONS_FILE)));

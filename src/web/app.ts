@@ -17,8 +17,15 @@ import { healthRoutes } from './routes/health-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
+import { policyRoutes, type PolicyRouteDeps } from './routes/policy-routes.js';
+import { geoRoutes, type GeoRouteDeps } from './routes/geo-routes.js';
 import { pageRoutes, type PageRouteDeps } from './routes/page-routes.js';
 import { setupRoutes } from './routes/setup-routes.js';
+import { logRoutes } from './routes/log-routes.js';
+import { BACKUP_MAX_BYTES, BACKUP_UPLOAD_PATHS, backupRoutes } from './routes/backup-routes.js';
+import type { Settings } from '../config/settings.js';
+import type { Metric } from '../stats/metrics.js';
+import type { Stats } from '../stats/stats.js';
 import type { SetupCode } from './setup-code.js';
 import type { Registry } from '../devices/registry.js';
 import { securityHeaders } from './security-headers.js';
@@ -38,10 +45,22 @@ export interface AdminDeps {
   version?: string;
   /** The device registry, for /api/devices (absent: those routes 404). */
   devices?: Registry;
+  /** The policy engine's admin operations and list status, for the policy routes (absent: they 404). */
+  policy?: Omit<PolicyRouteDeps, 'log'>;
+  /** Geography lookups for /api/geo (absent: those routes 404). */
+  geo?: GeoRouteDeps;
   /** The one-time code start.ts printed because no password was set; absent: /api/setup answers 409. */
   setupCode?: SetupCode;
   /** Data feeds of the pages (dashboard, device sections); absent: their empty states. */
   pages?: Pick<PageRouteDeps, 'dashboard' | 'deviceExtras'>;
+  /** Query log and statistics, for /api/log, /api/stats, /api/report, /metrics and the pages (absent: those routes 404). */
+  stats?: Stats;
+  /** GET /metrics without credentials. Default false. */
+  metricsPublic?: boolean;
+  /** More Prometheus families appended to the stats module's. */
+  metrics?: () => readonly Metric[];
+  /** The running settings, shown read-only on the settings page. */
+  settings?: Settings;
 }
 
 /** Routes reachable without credentials. Everything else under /api/ needs a session or token. */
@@ -71,13 +90,14 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
     await next();
     c.header('Cache-Control', 'no-store'); // answers hold tokens and per-device data
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => apiError(c, 413, 'too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`),
-    }),
-  );
+  // One limit per path: a backup upload may be larger than any other body (backup-routes.ts).
+  const limitOf = (maxSize: number) => bodyLimit({ maxSize, onError: (c) => apiError(c, 413, 'too_large', `Request bodies here are limited to ${maxSize} bytes`) });
+  const smallBodies = limitOf(MAX_BODY_BYTES);
+  const backupBodies = limitOf(BACKUP_MAX_BYTES);
+  const uploads = new Set<string>(BACKUP_UPLOAD_PATHS);
+  app.use('/api/*', function bodyLimits(c, next) {
+    return uploads.has(c.req.path) ? backupBodies(c, next) : smallBodies(c, next);
+  });
   app.use('/api/*', apiGuard({ file, sessions, publicRoutes: PUBLIC_ROUTES }));
 
   healthRoutes(app, { version: deps.version ?? 'dev', now, startedAt: now(), health: deps.health });
@@ -85,8 +105,13 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
   setupRoutes(app, { file, setupCode: deps.setupCode, limiter, log });
   tokenRoutes(app, { file, now, log });
   if (deps.devices) deviceRoutes(app, { devices: deps.devices, log });
+  if (deps.policy) policyRoutes(app, { ...deps.policy, log });
+  if (deps.geo) geoRoutes(app, deps.geo);
+  if (deps.policy) backupRoutes(app, { admin: deps.policy.admin, devices: deps.devices, now, log });
+  if (deps.stats) logRoutes(app, { stats: deps.stats, file, sessions, now, devices: deps.devices, metricsPublic: deps.metricsPublic, metrics: deps.metrics });
   // Outside /api/: pages check the session themselves and send strangers to /login.
-  pageRoutes(app, { file, sessions, now, setupCode: deps.setupCode, devices: deps.devices, ...deps.pages });
+  const { stats, policy, settings } = deps;
+  pageRoutes(app, { file, sessions, now, setupCode: deps.setupCode, devices: deps.devices, stats, policy, settings, ...deps.pages });
 
   app.notFound(notFound);
   app.onError(errorHandler(log));

@@ -29,23 +29,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Creates the /api/* guard. */
 export function apiGuard(options: GuardOptions): MiddlewareHandler<AdminEnv> {
-  const { file, sessions } = options;
   const isPublic = new Set(options.publicRoutes);
 
   return async function guard(c, next) {
-    const authorization = c.req.header('authorization');
-    let principal: Principal | undefined;
-    if (authorization !== undefined) {
-      // A script with a bad token should hear so at once, not fall back to a cookie it lacks.
-      const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
-      const found = token ? await findToken(file, token) : undefined;
-      if (!found) return unauthorized(c, 'invalid_token', 'The API token is unknown or revoked');
-      principal = { kind: 'token', tokenId: found.id };
-    } else {
-      const cookie = getCookie(c, SESSION_COOKIE);
-      // A stale cookie counts as none: the browser must still be able to reach the login route.
-      if (cookie && sessions.check(cookie, (await file.read()).password?.hash)) principal = { kind: 'session' };
-    }
+    const principal = await identify(c, options);
+    if (principal === 'bad_token') return unauthorized(c, 'invalid_token', 'The API token is unknown or revoked');
     if (principal) c.set('principal', principal);
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method; // Hono answers HEAD with the GET route
     if (isPublic.has(`${method} ${c.req.path}`)) return next();
@@ -59,7 +47,26 @@ export function apiGuard(options: GuardOptions): MiddlewareHandler<AdminEnv> {
   };
 }
 
-function unauthorized(c: Context, code: string, message: string): Response {
+/**
+ * Who is asking: a bearer token, else a live session cookie; 'bad_token' for an Authorization
+ * header that names no token. Shared with the routes outside /api/ (GET /metrics).
+ */
+export async function identify(c: Context, options: Pick<GuardOptions, 'file' | 'sessions'>): Promise<Principal | 'bad_token' | undefined> {
+  const authorization = c.req.header('authorization');
+  if (authorization !== undefined) {
+    // A script with a bad token should hear so at once, not fall back to a cookie it lacks.
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+    const found = token ? await findToken(options.file, token) : undefined;
+    return found ? { kind: 'token', tokenId: found.id } : 'bad_token';
+  }
+  const cookie = getCookie(c, SESSION_COOKIE);
+  // A stale cookie counts as none: the browser must still be able to reach the login route.
+  if (cookie && options.sessions.check(cookie, (await options.file.read()).password?.hash)) return { kind: 'session' };
+  return undefined;
+}
+
+/** 401 with its challenge, in the shared error shape. */
+export function unauthorized(c: Context, code: string, message: string): Response {
   // RFC 7235 §3.1: a 401 carries a challenge. Bearer (RFC 6750 §3) so browsers show no Basic dialog.
   c.header('WWW-Authenticate', code === 'invalid_token' ? 'Bearer realm="telemute", error="invalid_token"' : 'Bearer realm="telemute"');
   return apiError(c, 401, code, message);

@@ -7,7 +7,8 @@ import type { Settings } from '../config/settings.js';
 import { log } from '../log.js';
 import type { Resolver } from '../resolver/resolver.js';
 import { VERSION } from '../version.js';
-import { createAdminApp } from './app.js';
+import { createAdminApp, type AdminDeps } from './app.js';
+import { extraMetrics, type ExtraMetricsInput } from '../stats/extra-metrics.js';
 import { applyEnvPassword } from './passwd.js';
 import { startAdminServer } from './server.js';
 import { adminFile } from './admin-file.js';
@@ -24,6 +25,16 @@ export interface RunningAdmin {
 export interface AdminParts {
   devices: Registry;
   flash: FlashWriter;
+  policy?: AdminDeps['policy'];
+  geo?: AdminDeps['geo'];
+  /** More health figures (lists, stats, geo), merged into /api/health. */
+  health?: () => Record<string, unknown>;
+  /** Query log and statistics (the log routes, /metrics, the dashboard). */
+  stats?: AdminDeps['stats'];
+  /** GET /metrics without credentials (log.metrics_public). */
+  metricsPublic?: boolean;
+  /** Status of the subscribed lists, for /metrics. */
+  listStatuses?: () => ExtraMetricsInput['lists'];
 }
 
 /** Starts the admin on settings.admin; null when it is off. */
@@ -32,10 +43,21 @@ export async function startAdmin(settings: Settings, resolver: Resolver, parts: 
   const applied = await applyEnvPassword(settings.stateDir, process.env);
   if (applied === 'updated') log('info', 'admin password set from TELEMUTE_ADMIN_PASSWORD');
   delete process.env.TELEMUTE_ADMIN_PASSWORD; // no child process or later reader gets it
-  const health = () => ({ ...resolverHealth(resolver), devices: parts.devices.list().length, flash: parts.flash.counters() });
+  const health = () => ({ ...resolverHealth(resolver), devices: parts.devices.list().length, flash: parts.flash.counters(), ...parts.health?.() });
   // No password yet: a one-time code in the log lets whoever can read it choose one at /setup.
   const setupCode = await firstStartCode(adminFile(settings.stateDir));
-  const app = createAdminApp({ stateDir: settings.stateDir, health, version: VERSION, log, devices: parts.devices, setupCode });
+  const app = createAdminApp({ stateDir: settings.stateDir, health, version: VERSION, log, devices: parts.devices, policy: parts.policy, geo: parts.geo, setupCode, stats: parts.stats, metricsPublic: parts.metricsPublic, settings,
+    metrics: () =>
+      extraMetrics({
+        counters: resolver.counters,
+        cache: resolver.cache.stats(),
+        upstreams: resolver.defaultUpstreams.upstreams,
+        stageErrors: resolver.pipeline.stageErrors,
+        lists: parts.listStatuses?.() ?? [],
+        devices: parts.devices.list().length,
+        heapUsedBytes: process.memoryUsage().heapUsed,
+      }),
+  });
   const server = await startAdminServer(app, settings.admin);
   const url = `http://${formatHostPort({ host: settings.admin.host, port: server.port })}`;
   if (setupCode) log('warn', `admin: no password set; open ${url}/setup and enter the setup code ${setupCode.display} (or run \`telemute passwd\`)`);

@@ -21,17 +21,24 @@ function Totals(props: { totals: NonNullable<DashboardProps['totals']> }) {
 
 /** The dashboard page. */
 export function DashboardPage(props: DashboardProps) {
+  const isWeek = props.period === '7d';
   return (
     <Layout title="Dashboard" active="/">
       <h1>Dashboard</h1>
       {props.totals ? <Totals totals={props.totals} /> : null}
       <section class="card" aria-labelledby="over-time">
-        <h2 id="over-time">Queries, last 24 hours</h2>
+        <div class="row-head">
+          <h2 id="over-time">{isWeek ? 'Queries, last 7 days' : 'Queries, last 24 hours'}</h2>
+          <nav class="choice" aria-label="Period">
+            <a href="/" aria-current={isWeek ? undefined : 'page'}>24 h</a>
+            <a href="/?period=7d" aria-current={isWeek ? 'page' : undefined}>7 d</a>
+          </nav>
+        </div>
         {props.queries ? (
           <TimeBarChart
             id="queries"
-            title="Queries per hour, last 24 hours"
-            description="Stacked bars: allowed and blocked queries for each hour."
+            title={isWeek ? 'Queries per day, last 7 days' : 'Queries per hour, last 24 hours'}
+            description={`Stacked bars: allowed and blocked queries for each ${isWeek ? 'day' : 'hour'}.`}
             series={props.queries}
           />
         ) : (
@@ -51,6 +58,12 @@ export function DashboardPage(props: DashboardProps) {
           <h2 id="countries">Countries contacted</h2>
           <BarList title="Countries the answers pointed to" items={props.countries ?? []} />
         </section>
+        {props.flagged ? (
+          <section class="card" aria-labelledby="flagged">
+            <h2 id="flagged">Flagged</h2>
+            <BarList title="Names flagged by inspection" items={props.flagged} />
+          </section>
+        ) : null}
       </div>
     </Layout>
   );

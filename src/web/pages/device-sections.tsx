@@ -3,19 +3,25 @@
  * blocked lately, and phone-home reports. Each takes optional data: `undefined` means "that part
  * of telemute is not there yet", an empty list means "nothing recorded".
  */
-import { ago, count, safeHref } from './format.js';
+import { ago, count, ruleId, safeHref } from './format.js';
 import type { BlockedName, DestinationRow, ReportLink, RuleEndpoints } from './view-models.js';
 
 const NOT_YET = 'Not available in this version yet.';
 
-/** A one-button form sending `{ domain, action, ttlS? }` to a rule endpoint. */
-function RuleButton(props: { api: string; domain: string; action: 'block' | 'allow'; ttlS?: number; label: string }) {
+/**
+ * A one-button form sending a prepared JSON body (data-base) through admin.js: a device-scoped rule
+ * (PUT /api/rules/<id>, the id derived from device and name so a second press changes nothing), or
+ * a temporary allow (POST /api/allow).
+ */
+function RuleButton(props: { device: string; name: string; action: 'block' | 'allow' | 'allow1h'; label: string }) {
+  const { device, name, action } = props;
+  const form =
+    action === 'allow1h'
+      ? { api: '/api/allow', method: 'POST', body: { device, name, minutes: 60 } }
+      : { api: `/api/rules/${ruleId(action === 'block' ? 'b' : 'a', device, name)}`, method: 'PUT', body: { text: `${action === 'block' ? '' : '@@'}||${name}^`, scope: `device:${device}` } };
   return (
-    <form class="inline" data-api={props.api} data-then="reload" method="post">
-      <input type="hidden" name="domain" value={props.domain} />
-      <input type="hidden" name="action" value={props.action} />
-      {props.ttlS ? <input type="hidden" name="ttlS" data-type="number" value={String(props.ttlS)} /> : null}
-      <button type="submit" class={props.action === 'block' ? 'small danger' : 'small secondary'} aria-label={`${props.label}: ${props.domain}`}>
+    <form class="inline" data-api={form.api} data-method={form.method} data-base={JSON.stringify(form.body)} data-then="reload" method="post">
+      <button type="submit" class={action === 'block' ? 'small danger' : 'small secondary'} aria-label={`${props.label}: ${name}`}>
         {props.label}
       </button>
       <span role="alert"></span>
@@ -63,8 +69,8 @@ export function Destinations(props: { rows?: DestinationRow[]; endpoints?: RuleE
               {endpoints ? (
                 <td>
                   <div class="inline">
-                    {r.action === 'blocked' ? null : <RuleButton api={endpoints.rule} domain={r.domain} action="block" label="Block" />}
-                    {r.action === 'allowed' ? null : <RuleButton api={endpoints.rule} domain={r.domain} action="allow" label="Allow" />}
+                    {r.action === 'blocked' ? null : <RuleButton device={endpoints.device} name={r.domain} action="block" label="Block" />}
+                    {r.action === 'allowed' ? null : <RuleButton device={endpoints.device} name={r.domain} action="allow" label="Allow" />}
                   </div>
                 </td>
               ) : null}
@@ -90,7 +96,7 @@ export function RecentBlocked(props: { names?: BlockedName[]; now: number; endpo
               <code>{b.name}</code>
               <span class="muted">{` ${count(b.count)}× · ${ago(props.now, b.at)}${b.reason ? ` · ${b.reason}` : ''}`}</span>
             </span>
-            {endpoints?.allowFor ? <RuleButton api={endpoints.allowFor} domain={b.name} action="allow" ttlS={3600} label="Allow for 1 h" /> : null}
+            {endpoints ? <RuleButton device={endpoints.device} name={b.name} action="allow1h" label="Allow for 1 h" /> : null}
           </div>
         </li>
       ))}

@@ -47,3 +47,24 @@ export function deviceHref(id: string): string {
 export function safeNext(next: string | undefined): string {
   return next && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/';
 }
+
+/**
+ * A rule id for "block/allow NAME for DEVICE" buttons: a readable slug plus an FNV-1a hash of
+ * device and name, so the same button always writes the same rule (pressing it twice changes
+ * nothing) and ids stay within the policy's 40-character slug. assets/admin.js has the same
+ * function for rows the live tail adds; test/web/pages/format.test.ts checks they agree.
+ */
+export function ruleId(prefix: 'b' | 'a', device: string, name: string): string {
+  let h = 0x811c9dc5;
+  const s = `${device} ${name}`;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+/, '').slice(0, 24).replace(/-+$/, '');
+  return `${prefix}-${slug ? `${slug}-` : ''}${h.toString(36)}`;
+}
+
+/** "14:03:27" (the router's local time); with the date in front when not today. */
+export function clockTime(now: number, t: number): string {
+  const d = new Date(t);
+  const time = d.toTimeString().slice(0, 8);
+  return new Date(now).toDateString() === d.toDateString() ? time : `${d.toISOString().slice(0, 10)} ${time}`;
+}

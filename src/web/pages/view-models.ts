@@ -67,14 +67,13 @@ export interface ReportLink {
 }
 
 /**
- * Where the device page's action buttons send their changes. Absent: the buttons are left out (the
- * policy API is not there yet). Each endpoint gets POST `{ domain, action, ttlS? }` as JSON.
+ * The device page's action buttons, present when the policy API is: block or allow a registrable
+ * domain for this device (a device-scoped rule, PUT /api/rules/:id) and allow a blocked name for
+ * an hour (POST /api/allow).
  */
 export interface RuleEndpoints {
-  /** Block or allow a registrable domain for this device. */
-  rule: string;
-  /** Allow one name for a while (`ttlS: 3600`). */
-  allowFor?: string;
+  /** The device the rules are for. */
+  device: string;
 }
 
 /** Everything the device detail page shows; the optional parts come from stats, policy and geo. */
@@ -126,4 +125,8 @@ export interface DashboardProps {
   topDevices?: BarItem[];
   /** Countries the answers pointed to; label = country name, note = ISO code. */
   countries?: BarItem[];
+  /** Names the inspection flagged (sensitive catalog entries, geo rules, cloaked CNAMEs). */
+  flagged?: BarItem[];
+  /** The period shown: the last day by hour (default) or the last week by day. */
+  period?: '24h' | '7d';
 }

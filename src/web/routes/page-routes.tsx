@@ -6,8 +6,6 @@
  */
 import type { Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { HtmlEscapedString } from 'hono/utils/html';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { displayName, type Registry } from '../../devices/registry.js';
 import type { AdminFile } from '../admin-file.js';
 import type { AdminEnv } from '../context.js';
@@ -18,22 +16,25 @@ import { DevicesPage } from '../pages/devices-page.js';
 import { safeNext } from '../pages/format.js';
 import { NAV } from '../pages/layout.js';
 import { LoginPage } from '../pages/login-page.js';
-import { MessagePage, PlaceholderPage } from '../pages/placeholder-page.js';
+import { MessagePage } from '../pages/placeholder-page.js';
 import { SetupPage } from '../pages/setup-page.js';
 import type { DashboardProps, DeviceDetailProps } from '../pages/view-models.js';
 import { SESSION_COOKIE, type Sessions } from '../sessions.js';
 import type { SetupCode } from '../setup-code.js';
+import { dashboardFromStats, deviceExtrasFromStats } from '../stats-feeds.js';
+import { managePageRoutes, type ManagePageDeps } from './manage-page-routes.js';
+import { render } from './render.js';
 
 /** What the pages need. The optional feeds are filled in as stats, policy and geo land. */
-export interface PageRouteDeps {
+export interface PageRouteDeps extends ManagePageDeps {
   file: AdminFile;
   sessions: Sessions;
   now: () => number;
   setupCode: SetupCode | undefined;
   /** Absent: the devices pages answer "not available". */
   devices?: Registry;
-  /** Dashboard data; default none (empty states). */
-  dashboard?: () => Omit<DashboardProps, 'now'>;
+  /** Dashboard data for a period; default: from `stats`, else none (empty states). */
+  dashboard?: (period: '24h' | '7d') => Omit<DashboardProps, 'now'>;
   /** The device page's extra sections, by device id; default none. */
   deviceExtras?: (id: string) => Omit<DeviceDetailProps, 'device' | 'now'>;
 }
@@ -81,7 +82,13 @@ export function pageRoutes(app: Hono<AdminEnv>, deps: PageRouteDeps): void {
   const pagePaths = ['/', '/devices', '/devices/*', ...NAV.map((n) => n.href)];
   for (const path of new Set(pagePaths)) app.use(path, signedIn);
 
-  app.get('/', (c) => render(c, <DashboardPage now={now()} {...(deps.dashboard?.() ?? {})} />));
+  const { stats } = deps;
+  const dashboard = deps.dashboard ?? (stats && ((p: '24h' | '7d') => dashboardFromStats(stats, deps.devices, p === '7d', now())));
+  const deviceExtras = deps.deviceExtras ?? (stats && ((id: string) => deviceExtrasFromStats(stats, id, deps.policy !== undefined)));
+  app.get('/', (c) => {
+    const period = c.req.query('period') === '7d' ? '7d' : '24h';
+    return render(c, <DashboardPage now={now()} period={period} {...(dashboard?.(period) ?? {})} />);
+  });
 
   app.get('/devices', (c) => {
     if (!deps.devices) return notAvailable(c);
@@ -93,17 +100,15 @@ export function pageRoutes(app: Hono<AdminEnv>, deps: PageRouteDeps): void {
     const id = c.req.param('id').toLowerCase();
     const d = deps.devices?.get(id);
     if (!d) return render(c, <MessagePage title="No such device" message={`No device ${id}.`} signedIn />, 404);
-    const extras = deps.deviceExtras?.(id) ?? {};
+    const extras = deviceExtras?.(id) ?? {};
     return render(c, <DeviceDetailPage now={now()} device={{ ...d, displayName: displayName(d) }} {...extras} />);
   });
 
-  for (const item of NAV.slice(2)) {
-    app.get(item.href, (c) => render(c, <PlaceholderPage title={item.label} active={item.href} />));
-  }
+  managePageRoutes(app, { ...deps, now });
 
   // The forms carry method="post" so that, without JavaScript, a password never lands in a URL;
   // such a post ends here with an explanation instead of the API's JSON 404.
-  app.on('POST', ['/login', '/setup', '/devices', '/devices/:id'], async (c) =>
+  app.on('POST', ['/login', '/setup', '/devices', '/devices/:id', ...NAV.slice(2).map((n) => n.href)], async (c) =>
     render(c, <MessagePage title="JavaScript needed" message="This form is sent by the page’s script: enable JavaScript for this site and try again." signedIn={await isSignedIn(c)} />, 400),
   );
 }
@@ -112,11 +117,3 @@ function notAvailable(c: Context<AdminEnv>): Promise<Response> {
   return render(c, <MessagePage title="Not available" message="Device tracking is not running." signedIn />, 503);
 }
 
-/** Renders a page: HTML5 doctype, never cached (pages show per-device data). */
-async function render(c: Context<AdminEnv>, page: HtmlEscapedString | Promise<HtmlEscapedString>, status: ContentfulStatusCode = 200): Promise<Response> {
-  c.header('Cache-Control', 'no-store');
-  // A JSX node renders through toString(), which is async when a component is; awaiting covers both.
-  const html = await (await page).toString();
-  // The doctype is a constant; everything else is JSX output, escaped as it was built.
-  return c.html(`<!doctype html>${html}`, status);
-}

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Destinations, RecentBlocked, Reports } from '../../../src/web/pages/device-sections.js';
+import { ruleId } from '../../../src/web/pages/format.js';
 import { HOSTILE, render, tags } from './page-fixture.js';
 
 const NOW = Date.UTC(2025, 0, 1);
-const endpoints = { rule: '/api/devices/x/rules', allowFor: '/api/devices/x/allow' };
+const endpoints = { device: 'aa:bb:cc:00:00:01' };
 
 describe('device sections', () => {
   describe('when their data is not there yet', () => {
@@ -31,7 +32,9 @@ describe('device sections', () => {
       expect(html).toContain('<span class="badge blocked">blocked</span>');
       const buttons = tags(html, 'button').map((b) => /aria-label="([^"]+)"/.exec(b)?.[1]);
       expect(buttons).toEqual(['Allow: example.org', 'Block: example.net']);
-      expect(html).toContain('<input type="hidden" name="domain" value="example.org"/><input type="hidden" name="action" value="allow"/>');
+      // A device-scoped rule through the real policy API, the id derived from device and name.
+      expect(html).toContain(`data-api="/api/rules/${ruleId('a', endpoints.device, 'example.org')}" data-method="PUT" data-base="{&quot;text&quot;:&quot;@@||example.org^&quot;,&quot;scope&quot;:&quot;device:aa:bb:cc:00:00:01&quot;}"`);
+      expect(html).toContain(`data-api="/api/rules/${ruleId('b', endpoints.device, 'example.net')}" data-method="PUT" data-base="{&quot;text&quot;:&quot;||example.net^&quot;`);
     });
 
     it('leaves the buttons out when there is no rule endpoint', async () => {
@@ -42,10 +45,9 @@ describe('device sections', () => {
   });
 
   describe('RecentBlocked', () => {
-    it('offers "allow for 1 h" as a number of seconds for the allowFor endpoint', async () => {
+    it('offers "allow for 1 h" as POST /api/allow for 60 minutes, the hostile name kept as data', async () => {
       const html = await render(RecentBlocked({ now: NOW, endpoints, names: [{ name: HOSTILE, at: NOW - 7_200_000, count: 12, reason: 'list' }] }));
-      expect(html).toContain('data-api="/api/devices/x/allow"');
-      expect(html).toContain('<input type="hidden" name="ttlS" data-type="number" value="3600"/>');
+      expect(html).toContain('data-api="/api/allow" data-method="POST" data-base="{&quot;device&quot;:&quot;aa:bb:cc:00:00:01&quot;,&quot;name&quot;:&quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;,&quot;minutes&quot;:60}"');
       expect(html).toContain('<code>&lt;script&gt;alert(1)&lt;/script&gt;</code><span class="muted"> 12× · 2 h ago · list</span>');
     });
   });

@@ -43,6 +43,10 @@ export const sampleDeviceExtras = (now: number): Omit<DeviceDetailProps, 'device
     { name: 'metrics.example.org', at: now - 120_000, count: 31, reason: 'catalog: xiaomi' },
     { name: 'logs.example.net', at: now - 3_700_000, count: 4, reason: 'list: easyprivacy' },
   ],
-  reports: [{ label: 'Phone-home report, last 7 days', href: '/reports/64%3A09%3A80%3A3a%3A4b%3A5c' }],
-  endpoints: { rule: '/api/devices/64%3A09%3A80%3A3a%3A4b%3A5c/rules', allowFor: '/api/devices/64%3A09%3A80%3A3a%3A4b%3A5c/allow' },
+  reports: [
+    { label: 'Printable report', href: '/devices/64%3A09%3A80%3A3a%3A4b%3A5c/report' },
+    { label: 'JSON', href: '/api/report/64%3A09%3A80%3A3a%3A4b%3A5c' },
+    { label: 'CSV (spreadsheet)', href: '/api/report/64%3A09%3A80%3A3a%3A4b%3A5c?format=csv' },
+  ],
+  endpoints: { device: '64:09:80:3a:4b:5c' },
 });

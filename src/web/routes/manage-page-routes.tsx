@@ -1,0 +1,114 @@
+/**
+ * The pages that manage telemute: query log, lists & catalogs, rules, geo policy, settings,
+ * backup and the printable report. Each reads what stats, the policy admin and the settings hold
+ * and hands a view function plain props; changes go through the JSON API from admin.js. The
+ * session check is page-routes.tsx's (it covers every NAV path and /devices/*).
+ */
+import type { Hono } from 'hono';
+import type { Settings } from '../../config/settings.js';
+import { displayName, type Registry } from '../../devices/registry.js';
+import type { PolicySpec } from '../../policy/policy-doc.js';
+import type { Stats } from '../../stats/stats.js';
+import type { AdminEnv } from '../context.js';
+import { parseLogFilter } from '../log-filter.js';
+import { BackupPage } from '../pages/backup-page.js';
+import { GeoPage } from '../pages/geo-page.js';
+import { ListsPage } from '../pages/lists-page.js';
+import type { CatalogView, GeoLayer, GeoRuleView, ListView } from '../pages/manage-models.js';
+import { QueryLogPage } from '../pages/query-log-page.js';
+import { ReportPage } from '../pages/report-page.js';
+import { RulesPage } from '../pages/rules-page.js';
+import { SettingsPage } from '../pages/settings-page.js';
+import { settingRows } from '../pages/settings-rows.js';
+import type { PolicyRouteDeps } from './policy-routes.js';
+import { render } from './render.js';
+
+/** What these pages read; each part optional (a page then says it is not running). */
+export interface ManagePageDeps {
+  devices?: Registry;
+  stats?: Stats;
+  policy?: Omit<PolicyRouteDeps, 'log'>;
+  settings?: Settings;
+}
+
+/** Entries per page of the query log: 100 rows stay well inside the 60 KB page budget. */
+const PAGE_ENTRIES = 100;
+const FILTER_KEYS = ['device', 'name', 'action', 'country', 'from', 'to', 'cursor'];
+
+const geoOf = (spec: PolicySpec | undefined) => ((spec as { geo?: GeoRuleView[] } | undefined)?.geo ?? []) as GeoRuleView[];
+
+/** Adds the managing pages. */
+export function managePageRoutes(app: Hono<AdminEnv>, deps: ManagePageDeps & { now: () => number }): void {
+  const { now, stats } = deps;
+  const admin = deps.policy?.admin;
+  const deviceNames = () => (deps.devices?.list() ?? []).sort((a, b) => b.lastSeen - a.lastSeen).map((d) => ({ id: d.id, name: displayName(d) }));
+
+  app.get('/queries', (c) => {
+    const raw = Object.fromEntries(FILTER_KEYS.map((k) => [k, c.req.query(k) ?? '']));
+    const parsed = parseLogFilter(raw);
+    const error = parsed.ok ? undefined : `${parsed.field}: ${parsed.message}`;
+    const page = stats && parsed.ok ? stats.query({ ...parsed.filter, limit: PAGE_ENTRIES }) : undefined;
+    return render(
+      c,
+      <QueryLogPage now={now()} filter={raw} error={error} entries={stats ? (page?.entries ?? []) : undefined} next={page?.next ?? null} devices={deviceNames()} canChange={admin !== undefined} />,
+      parsed.ok ? 200 : 400,
+    );
+  });
+
+  app.get('/lists', (c) => {
+    const view = admin?.view();
+    const household = view?.household ?? {};
+    const catalogs: CatalogView[] = (admin?.catalogs() ?? []).map((k) => ({
+      id: k.id,
+      name: k.name,
+      description: k.description,
+      counts: k.counts,
+      sensitive: k.entries.filter((e) => e.class === 'sensitive').map((e) => ({ pattern: e.pattern, note: e.note })),
+      mode: household.catalogs?.[k.id] ?? household.catalogs?.['*'] ?? 'off',
+      isDefaultMode: household.catalogs?.[k.id] === undefined,
+      sensitiveMode: household.sensitive?.[k.id] ?? household.sensitive?.['*'] ?? 'allow',
+    }));
+    const statuses = new Map((deps.policy?.lists?.statuses() ?? []).map((s) => [(s as { id: string }).id, s as Partial<ListView>]));
+    const lists: ListView[] = (view?.lists ?? []).map((l) => {
+      const s = statuses.get(l.id);
+      return { ...l, mode: household.lists?.[l.id] ?? household.lists?.['*'] ?? 'off', state: s?.state, lastError: s?.lastError, lastChecked: s?.lastChecked, counts: s?.counts };
+    });
+    return render(c, <ListsPage now={now()} catalogs={catalogs} lists={lists} household={household} />);
+  });
+
+  app.get('/rules', (c) => {
+    const view = admin?.view();
+    const scopes = [
+      { value: 'household', label: 'Every device' },
+      ...(view?.groups ?? []).map((g) => ({ value: `group:${g.id}`, label: `Group: ${g.name}` })),
+      ...deviceNames().map((d) => ({ value: `device:${d.id}`, label: `Device: ${d.name}` })),
+    ];
+    return render(c, <RulesPage rules={view?.rules ?? []} errors={view?.ruleErrors ?? []} scopes={scopes} />);
+  });
+
+  app.get('/geo', (c) => {
+    const view = admin?.view();
+    if (!view) return render(c, <GeoPage />);
+    const layers: GeoLayer[] = [
+      { label: 'Household', api: '/api/policy/household', base: view.household, path: 'geo', rules: geoOf(view.household) },
+      ...view.groups.map((g) => ({ label: `Group: ${g.name}`, api: `/api/groups/${encodeURIComponent(g.id)}`, base: { name: g.name, spec: g.spec }, path: 'spec.geo', rules: geoOf(g.spec) })),
+      ...Object.entries(view.devices).map(([id, spec]) => {
+        const d = deps.devices?.get(id);
+        return { label: `Device: ${d ? displayName(d) : id}`, api: `/api/devices/${encodeURIComponent(id)}/policy`, base: spec, path: 'geo', rules: geoOf(spec) };
+      }),
+    ];
+    return render(c, <GeoPage layers={layers} />);
+  });
+
+  app.get('/settings', (c) => render(c, <SettingsPage rows={deps.settings ? settingRows(deps.settings) : undefined} />));
+  app.get('/backup', (c) => render(c, <BackupPage isAvailable={admin !== undefined} />));
+
+  app.get('/devices/:id/report', (c) => {
+    const id = c.req.param('id').toLowerCase();
+    const d = deps.devices?.get(id);
+    const isValid = id === 'house' || parseLogFilter({ device: id }).ok;
+    const title = id === 'house' ? 'the whole house' : d ? displayName(d) : id;
+    const report = stats && isValid ? stats.report(id === 'house' ? null : id, 'json') : undefined;
+    return render(c, <ReportPage now={now()} title={title} id={id} report={report} />, isValid ? 200 : 404);
+  });
+}
