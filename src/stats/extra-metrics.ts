@@ -19,8 +19,8 @@ export interface ExtraMetricsInput {
 export function extraMetrics(i: ExtraMetricsInput): Metric[] {
   const c = i.counters;
   return [
-    { name: 'telemute_cache_hits_total', help: 'Queries answered from the cache (stale answers included).', type: 'counter', samples: [{ value: (c.cached ?? 0) + (c.stale ?? 0) }] },
-    { name: 'telemute_cache_misses_total', help: 'Queries sent upstream.', type: 'counter', samples: [{ value: (c.resolved ?? 0) + (c.servfail ?? 0) }] },
+    // Cache hits and misses come with the query log's own families (metrics-families.ts).
+    { name: 'telemute_resolver_queries_total', help: 'Queries by outcome as the resolver counts them (also when the query log is off).', type: 'counter', samples: Object.entries(c).filter(([k]) => k !== 'total').map(([reason, value]) => ({ labels: { reason }, value })) },
     { name: 'telemute_cache_entries', help: 'Answers in the cache.', type: 'gauge', samples: [{ value: i.cache.entries }] },
     { name: 'telemute_cache_bytes', help: 'Bytes of cached answers.', type: 'gauge', samples: [{ value: i.cache.bytes }] },
     { name: 'telemute_cache_evictions_total', help: 'Answers evicted to stay within the cache limits.', type: 'counter', samples: [{ value: i.cache.evictions }] },

@@ -20,8 +20,8 @@ describe('extraMetrics', () => {
   const text = stats.metricsText(extraMetrics(input));
 
   it.each([
-    'telemute_cache_hits_total 92',
-    'telemute_cache_misses_total 41',
+    'telemute_resolver_queries_total{reason="cached"} 90',
+    'telemute_resolver_queries_total{reason="blocked"} 7',
     'telemute_cache_entries 120',
     'telemute_upstream_queries_total{upstream="udp://192.0.2.53:53"} 41',
     'telemute_upstream_srtt_ms{upstream="udp://192.0.2.53:53"} 12.3',
@@ -31,6 +31,11 @@ describe('extraMetrics', () => {
     'telemute_devices 14',
   ])('exposes %s', (line) => {
     expect(text.split('\n')).toContain(line);
+  });
+
+  it('repeats no family of the query log (a duplicate family breaks the exposition format)', () => {
+    const names = text.split('\n').filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it('gives every family HELP and TYPE lines', () => {
