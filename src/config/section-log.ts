@@ -7,7 +7,8 @@
  *   option max_mb '16'            bytes of entries kept at most, MiB: ~79 000 typical entries,
  *                                 ~24 MiB of LMDB pages; sized for a 256 MB router. Default 16.
  *   option retention_hours '168'  oldest entry kept, h. Default 7 days.
- *   option flush_minutes '15'     minutes between statistics snapshots to flash (state_dir);
+ *   option flush_minutes '15'     minutes between statistics writes to flash (state_dir: today's counts;
+ *                               closed days once, as archives);
  *                                 a kill -9 loses at most this much. Default 15.
  *   option metrics_public '0'     serve /metrics to the LAN without the API token. Default off.
  */

@@ -12,7 +12,7 @@ const DAY = 86_400_000;
 /** Domains kept per device; pruned back to this when it passes PER_DEVICE × 1.1. */
 export const PER_DEVICE = 500;
 const YEAR_DAYS = 366;
-/** Day cells kept in all: the flash budget (1 MB of snapshot) decides it, see the file comment. */
+/** Day cells kept in all: heap (14.6 MiB) and flash space (≈ 2.7 MB of archives and summary) decide it. */
 export const MAX_CELLS = 500_000;
 /** Most countries, networks and blocking sources kept per pair: a CDN can span dozens. */
 const MAX_SET = 16;

@@ -46,8 +46,11 @@ export interface Hourly {
   prune(now: number): void;
   /** Cells held (for sizes() and the metrics). */
   cells(): number;
-  dump(): HourlyDump;
+  /** The columnar form; only hours (hour index, ms / 3 600 000) that `keep` accepts if given. */
+  dump(keep?: (hour: number) => boolean): HourlyDump;
   load(d: HourlyDump): void;
+  /** Adds a dump's counts to these (restart: day archives, then the open day). */
+  merge(d: HourlyDump): void;
 }
 
 /** Empty hourly counts. */
@@ -137,17 +140,39 @@ export function createHourly(): Hourly {
       for (const s of all.values()) n += s.h.length;
       return n;
     },
-    dump() {
+    dump(keep) {
       const d: HourlyDump = { keys: [], cells: [], h: [], q: [], b: [], f: [] };
       for (const [id, s] of all) {
+        let prev = 0;
+        let n = 0;
+        for (let i = 0; i < s.h.length; i++) {
+          if (keep !== undefined && !keep(s.h[i])) continue;
+          d.h.push(n === 0 ? s.h[i] : s.h[i] - prev);
+          d.q.push(s.q[i]);
+          d.b.push(s.b[i]);
+          d.f.push(s.f[i]);
+          prev = s.h[i];
+          n++;
+        }
+        if (n === 0) continue; // a key with no hour kept is left out, not written empty
         d.keys.push(id);
-        d.cells.push(s.h.length);
-        s.h.forEach((h, i) => d.h.push(i === 0 ? h : h - s.h[i - 1]));
-        d.q.push(...s.q);
-        d.b.push(...s.b);
-        d.f.push(...s.f);
+        d.cells.push(n);
       }
       return d;
+    },
+    merge(d) {
+      let at = 0;
+      d.keys.forEach((id, k) => {
+        const tab = id.indexOf('\t');
+        const s = seriesFor(id.slice(0, tab) as HourlyKind, id.slice(tab + 1));
+        for (let i = 0, h = 0; i < d.cells[k]; i++, at++) {
+          h = i === 0 ? d.h[at] : h + d.h[at];
+          const c = cellFor(s, h);
+          s.q[c] += d.q[at];
+          s.b[c] += d.b[at];
+          s.f[c] += d.f[at];
+        }
+      });
     },
     load(d) {
       all.clear();

@@ -40,6 +40,7 @@ export function statsMetrics(m: MetricsInput): string {
     families.push(
       { name: 'telemute_flash_write_bytes_total', help: 'Bytes written to flash, by file.', type: 'counter', samples: files.map(([file, f]) => ({ labels: { file }, value: f.bytes })) },
       { name: 'telemute_flash_writes_total', help: 'Atomic file replacements on flash, by file.', type: 'counter', samples: files.map(([file, f]) => ({ labels: { file }, value: f.batches })) },
+      { name: 'telemute_flash_removes_total', help: 'Files deleted from flash (retention).', type: 'counter', samples: [{ value: m.flash.removes }] },
     );
   }
   return formatMetrics(families) + formatHistogram('telemute_upstream_latency_seconds', 'Time from arrival to answer of queries an upstream answered.', m.counts.latency) + formatMetrics(m.extra);

@@ -1,21 +1,25 @@
 /**
- * The statistics snapshot on flash (`stats.json.gz` under --state): gzip'd JSON, laid out in
- * columns (all counts of all cells in one array, times delta-coded) because gzip then finds the
- * repeats — a busy house (30 devices × 500 domains × 30 days, every cell present) measured
- * 0.83 MB against a 1 MB budget (test/stats/snapshot.test.ts). Written through FlashWriter (atomic rename, counted);
- * a missing or corrupt file loads as empty statistics, never an exception.
+ * The statistics summary on flash (`stats.json.gz` under --state): every device × domain summary
+ * (first/last seen, totals, sources, countries, networks, a year), the registrant and network
+ * names, and the hourly and day cells of the days not yet archived (normally only today's first
+ * minutes: closed days live in `stats/day-*.json.gz`, see persist.ts). Gzip'd JSON in columns (all
+ * counts in one array, times delta-coded) because gzip then finds the repeats. Written once a day
+ * and at start; a full snapshot (every cell, the format before day archives) of a busy house
+ * (30 devices × 500 domains × 30 days) measured 0.83 MB, its summary part alone see
+ * test/stats/snapshot.test.ts. A missing or corrupt file loads as null, never an exception.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Domains, Pair } from './domains.js';
 import type { Hourly, HourlyDump } from './hourly.js';
+import { noCells, pushCells, readCells, type CellColumns } from './pair-cells.js';
 
-/** File name under the state directory. */
+/** File name under the state directory (the name and format of the whole snapshot before archives). */
 export const SNAPSHOT_FILE = 'stats.json.gz';
 const VERSION = 1;
-const MINUTE = 60_000;
+export const MINUTE = 60_000;
 
 /** The per-domain section, one array per field; pairs grouped by device. */
-interface DomainsDump {
+export interface DomainsDump extends CellColumns {
   devices: string[];
   perDevice: number[];
   names: string[];
@@ -28,11 +32,6 @@ interface DomainsDump {
   by: string[];
   countries: string[];
   asns: string[];
-  ndays: number[];
-  /** Day cells: day delta within the pair, queries, blocked (-1: all of them, the usual case for a blocked domain — saves ≈ 140 KB of 0.8 MB). */
-  d: number[];
-  dq: number[];
-  db: number[];
 }
 
 /** Everything the snapshot holds besides the counts: names learnt at drain time. */
@@ -50,30 +49,47 @@ interface Snapshot extends SnapshotExtras {
   domains: DomainsDump;
 }
 
-/** The snapshot's bytes. */
-export function encodeSnapshot(hourly: Hourly, domains: Domains, extras: SnapshotExtras, now: number): Buffer {
-  const snap: Snapshot = { v: VERSION, savedAt: now, hourly: hourly.dump(), domains: dumpDomains(domains), ...extras };
+/** A decoded summary: pairs with the cells it held, in file order (the open day refers to it by index). */
+export interface Summary extends SnapshotExtras {
+  savedAt: number;
+  hourly: HourlyDump;
+  pairs: [device: string, domain: string, pair: Pair][];
+}
+
+/** Which days' cells (and hours) a file holds; every day if absent. */
+export type KeepDay = (day: number) => boolean;
+
+/** The summary's bytes: every pair, and the cells of the days `keep` accepts. */
+export function encodeSnapshot(hourly: Hourly, domains: Domains, extras: SnapshotExtras, now: number, keep?: KeepDay): Buffer {
+  const snap: Snapshot = { v: VERSION, savedAt: now, hourly: hourly.dump(keep && ((h) => keep(Math.floor(h / 24)))), domains: dumpPairs(domains.pairs(null), keep), ...extras };
   return gzipSync(JSON.stringify(snap), { level: 9 });
 }
 
-/** Loads a snapshot into empty `hourly` and `domains`; returns its extras, or null if unreadable. */
-export function decodeSnapshot(bytes: Uint8Array, hourly: Hourly, domains: Domains): SnapshotExtras | null {
-  let snap: Snapshot;
+/** Reads a summary, or null if unreadable. */
+export function readSnapshot(bytes: Uint8Array): Summary | null {
   try {
-    snap = JSON.parse(gunzipSync(bytes).toString('utf8')) as Snapshot;
+    const snap = JSON.parse(gunzipSync(bytes).toString('utf8')) as Snapshot;
     if (snap?.v !== VERSION || !snap.hourly || !snap.domains) return null;
-    hourly.load(snap.hourly);
-    loadDomains(snap.domains, domains);
+    return { savedAt: snap.savedAt ?? 0, hourly: snap.hourly, pairs: loadPairs(snap.domains), registrations: snap.registrations ?? {}, orgs: snap.orgs ?? {} };
   } catch {
     return null;
   }
-  return { registrations: snap.registrations ?? {}, orgs: snap.orgs ?? {} };
 }
 
-function dumpDomains(domains: Domains): DomainsDump {
-  const d: DomainsDump = { devices: [], perDevice: [], names: [], first: [], last: [], count: [], blocked: [], flagged: [], by: [], countries: [], asns: [], ndays: [], d: [], dq: [], db: [] };
-  for (const [device, name, p] of domains.pairs(null)) {
-    if (d.devices[d.devices.length - 1] !== device) {
+/** Loads a whole snapshot into empty `hourly` and `domains`; returns its extras, or null if unreadable. */
+export function decodeSnapshot(bytes: Uint8Array, hourly: Hourly, domains: Domains): SnapshotExtras | null {
+  const s = readSnapshot(bytes);
+  if (s === null) return null;
+  hourly.load(s.hourly);
+  for (const [device, domain, p] of s.pairs) domains.put(device, domain, p);
+  return { registrations: s.registrations, orgs: s.orgs };
+}
+
+/** Pairs (grouped by device, as Domains yields them) in columns. */
+export function dumpPairs(pairs: Iterable<[string, string, Pair]>, keep?: KeepDay): DomainsDump {
+  const d: DomainsDump = { devices: [], perDevice: [], names: [], first: [], last: [], count: [], blocked: [], flagged: [], by: [], countries: [], asns: [], ...noCells() };
+  for (const [device, name, p] of pairs) {
+    if (d.devices.length === 0 || d.devices[d.devices.length - 1] !== device) {
       d.devices.push(device);
       d.perDevice.push(0);
     }
@@ -85,50 +101,39 @@ function dumpDomains(domains: Domains): DomainsDump {
     d.count.push(p.count);
     d.blocked.push(p.blocked);
     d.flagged.push(p.flagged);
-    d.by.push(Object.entries(p.by).map(([k, v]) => `${k}=${v}`).join('\n'));
+    d.by.push(byText(p.by));
     d.countries.push(p.countries.join(','));
     d.asns.push(p.asns.join(','));
-    d.ndays.push(p.n);
-    for (let i = 0; i < p.n; i++) {
-      d.d.push(i === 0 ? p.days[0] : p.days[i * 3] - p.days[i * 3 - 3]);
-      d.dq.push(p.days[i * 3 + 1]);
-      d.db.push(p.days[i * 3 + 2] === p.days[i * 3 + 1] ? -1 : p.days[i * 3 + 2]);
-    }
+    pushCells(d, p, keep);
   }
   return d;
 }
 
-function loadDomains(d: DomainsDump, domains: Domains): void {
+function loadPairs(d: DomainsDump): [string, string, Pair][] {
+  const out: [string, string, Pair][] = [];
   let pair = 0;
   let cell = 0;
   d.devices.forEach((device, k) => {
     for (let j = 0; j < d.perDevice[k]; j++, pair++) {
-      const n = d.ndays[pair];
-      const days = new Uint32Array(Math.max(6, n * 3));
-      for (let i = 0; i < n; i++, cell++) {
-        days[i * 3] = i === 0 ? d.d[cell] : days[i * 3 - 3] + d.d[cell];
-        days[i * 3 + 1] = d.dq[cell];
-        days[i * 3 + 2] = d.db[cell] === -1 ? d.dq[cell] : d.db[cell];
-      }
-      const by: Record<string, number> = {};
-      for (const kv of d.by[pair] === '' ? [] : d.by[pair].split('\n')) {
-        const eq = kv.lastIndexOf('=');
-        by[kv.slice(0, eq)] = Number(kv.slice(eq + 1));
-      }
       const first = d.first[pair] * MINUTE;
-      const p: Pair = {
-        first,
-        last: first + d.last[pair] * MINUTE,
-        count: d.count[pair],
-        blocked: d.blocked[pair],
-        flagged: d.flagged[pair],
-        by,
-        countries: d.countries[pair] === '' ? [] : d.countries[pair].split(','),
-        asns: d.asns[pair] === '' ? [] : d.asns[pair].split(',').map(Number),
-        days,
-        n,
-      };
-      domains.put(device, d.names[pair], p);
+      const p: Pair = { first, last: first + d.last[pair] * MINUTE, count: d.count[pair], blocked: d.blocked[pair], flagged: d.flagged[pair], by: byRecord(d.by[pair]), countries: list(d.countries[pair]), asns: list(d.asns[pair]).map(Number), days: new Uint32Array(Math.max(6, d.ndays[pair] * 3)), n: 0 };
+      cell = readCells(d, pair, cell, p);
+      out.push([device, d.names[pair], p]);
     }
   });
+  return out;
 }
+
+/** `source=count` lines. */
+export const byText = (by: Record<string, number>): string => Object.entries(by).map(([k, v]) => `${k}=${v}`).join('\n');
+
+export function byRecord(text: string): Record<string, number> {
+  const by: Record<string, number> = {};
+  for (const kv of text === '' ? [] : text.split('\n')) {
+    const eq = kv.lastIndexOf('=');
+    by[kv.slice(0, eq)] = Number(kv.slice(eq + 1));
+  }
+  return by;
+}
+
+export const list = (text: string): string[] => (text === '' ? [] : text.split(','));

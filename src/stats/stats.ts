@@ -2,10 +2,9 @@
  * The household statistics and query log, behind one handle: `add(q)` is the record stage's sink
  * (hot, after the reply is sent); a 1 s timer drains the batch into the LMDB log in one
  * transaction and into the in-RAM counts; every `flushMinutes` (and at stop) the counts go to
- * flash as one snapshot, loaded again at start. See src/stats/README.md.
+ * flash (persist.ts: closed days once, the open day each time), loaded again at start. See
+ * src/stats/README.md.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Query } from '../resolver/query.js';
 import type { FlashWriter } from '../store/flash.js';
 import type { VolatileStore } from '../store/volatile.js';
@@ -17,7 +16,7 @@ import { newHistogram, type Metric } from './metrics.js';
 import { statsMetrics } from './metrics-families.js';
 import { DEFAULT_LOG_LIMITS, openQueryLog, type LogLimits, type QueryLog } from './query-log.js';
 import { buildReport, reportCsv, type Report } from './report.js';
-import { decodeSnapshot, encodeSnapshot, SNAPSHOT_FILE } from './snapshot.js';
+import { createStatsFiles } from './persist.js';
 import { createTail, type TailCallback, type TailOptions } from './tail.js';
 import { ACTIONS, type Counted, type Geo, type HourPoint, type LogFilter, type LogMode, type LogPage, type Period } from './types.js';
 
@@ -25,10 +24,10 @@ import { ACTIONS, type Counted, type Geo, type HourPoint, type LogFilter, type L
 export interface StatsOptions {
   /** The LMDB env under --volatile; null keeps no query log (counts only). */
   volatile: VolatileStore | null;
-  /** Writer for --state; null keeps no snapshot. */
+  /** Writer for --state; null keeps nothing on flash. */
   flash: FlashWriter | null;
   now?: () => number;
-  /** Minutes between snapshots to flash. Default 15: 96 writes a day, ≤ 80 MB a day at the 0.83 MB bound. */
+  /** Minutes between flushes to flash. Default 15: 96 a day, one file each (the open day; see persist.ts). */
   flushMinutes?: number;
   /** Milliseconds between drains. Default 1000. */
   drainMs?: number;
@@ -51,7 +50,7 @@ export interface StatsSizes {
   logBytes: number;
   hourlyCells: number;
   dayCells: number;
-  /** Bytes of the last snapshot written or loaded. */
+  /** Bytes of the last flush written (or of the files loaded at start). */
   snapshotBytes: number;
   captureDropped: number;
   tailDropped: number;
@@ -63,7 +62,7 @@ export interface Stats {
   add(q: Query): void;
   /** Moves captured queries into the log and counts now (the timer does this every second). */
   drain(): number;
-  /** Drains, then writes the snapshot to flash; resolves with its size in bytes (0 without flash). */
+  /** Drains, then writes this flush's files to flash (persist.ts); resolves with their bytes (0 without flash). */
   flush(): Promise<number>;
   query(filter: LogFilter): LogPage;
   /** The `n` busiest keys of `kind` in `period` (default: the last 24 h); domains per device if given. */
@@ -76,13 +75,13 @@ export interface Stats {
   /** Prometheus text of these counts, the flash counters and `extra` families. */
   metricsText(extra?: readonly Metric[]): string;
   sizes(): StatsSizes;
-  /** Stops the timers, drains and writes the snapshot. */
+  /** Stops the timers, drains and flushes. */
   stop(): Promise<void>;
 }
 
 const DAY = 86_400_000;
 
-/** Creates the statistics, loading the last snapshot from flash. */
+/** Creates the statistics, loading what the last run left on flash. */
 export function createStats(o: StatsOptions): Stats {
   const now = o.now ?? Date.now;
   const capture = createCapture(16_384, now);
@@ -95,25 +94,8 @@ export function createStats(o: StatsOptions): Stats {
   const qlog: QueryLog | null = o.volatile ? openQueryLog(o.volatile, limits) : null;
   const tail = createTail((err) => o.log('debug', `stats: tail subscriber failed: ${String(err)}`));
   const deps = { logMode: o.logMode ?? (() => 'full' as const), geoOf: o.geoOf, registrationOf: o.registrationOf, registrableOf: o.registrableOf ?? lastTwoLabels, hourly, domains, counts, registrations, orgs };
-  let snapshotBytes = load();
-
-  function load(): number {
-    if (o.flash === null) return 0;
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(join(o.flash.dir, SNAPSHOT_FILE));
-    } catch {
-      return 0; // first start
-    }
-    const extras = decodeSnapshot(bytes, hourly, domains);
-    if (extras === null) {
-      o.log('warn', `stats: ${SNAPSHOT_FILE} is unreadable; starting with empty statistics`);
-      return 0;
-    }
-    for (const [k, v] of Object.entries(extras.registrations)) registrations.set(k, v);
-    for (const [k, v] of Object.entries(extras.orgs)) orgs.set(k, v);
-    return bytes.length;
-  }
+  const files = o.flash && createStatsFiles({ flash: o.flash, hourly, domains, registrations, orgs, log: o.log });
+  let snapshotBytes = files?.load() ?? 0;
 
   function drain(): number {
     try {
@@ -135,11 +117,9 @@ export function createStats(o: StatsOptions): Stats {
     hourly.prune(t);
     domains.prune(t);
     keepNamesInUse();
-    if (o.flash === null) return 0;
-    const bytes = encodeSnapshot(hourly, domains, { registrations: Object.fromEntries(registrations), orgs: Object.fromEntries(orgs) }, t);
-    await o.flash.write(SNAPSHOT_FILE, bytes);
-    snapshotBytes = bytes.length;
-    return bytes.length;
+    if (files === null) return 0;
+    snapshotBytes = await files.save(t);
+    return snapshotBytes;
   }
 
   /** Registrants and organisations of domains and networks no longer counted go (bounds the maps). */

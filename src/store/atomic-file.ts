@@ -5,6 +5,7 @@
  * atomic within one filesystem), then fsync the directory so the rename itself is durable.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, unlinkSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -61,4 +62,48 @@ async function syncDir(dir: string): Promise<void> {
 function isUnsupported(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code;
   return code === 'EINVAL' || code === 'ENOTSUP' || code === 'EISDIR' || code === 'EPERM';
+}
+
+/** `.<target>.<pid>.<12 hex>.tmp`, the name writeFileAtomic gives its temporary file. */
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Deletes the temporary files of writes that never finished (a `kill -9` or power cut between
+ * open and rename) in `dir` and its direct subdirectories (`lists/`, `stats/`). Each can be as
+ * large as the file it was replacing (up to 1 MB for the statistics) and nothing else would ever
+ * remove it. A temp file whose pid is still alive is kept: `telemute passwd` may be writing
+ * beside the running server. Never throws; returns the number of files deleted.
+ */
+export function removeStaleTemps(dir: string, depth = 1): number {
+  let removed = 0;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0; // no state directory yet
+  }
+  for (const e of entries) {
+    if (e.isDirectory() && depth > 0) removed += removeStaleTemps(join(dir, e.name), depth - 1);
+    const m = e.isFile() ? TEMP_NAME.exec(e.name) : null;
+    if (m === null || isAlive(Number(m[1]))) continue;
+    try {
+      unlinkSync(join(dir, e.name));
+      removed++;
+    } catch {
+      // already gone, or read-only state: harmless, tried again at the next start
+    }
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  // procd starts telemute at about the same point of every boot, so a temp from the last boot
+  // often carries our own pid: it is stale (a FlashWriter is made before any write starts).
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+  }
 }

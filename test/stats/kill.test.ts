@@ -1,37 +1,44 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDomains } from '../../src/stats/domains.js';
 import { createHourly } from '../../src/stats/hourly.js';
-import { decodeSnapshot } from '../../src/stats/snapshot.js';
+import { createStatsFiles } from '../../src/stats/persist.js';
+import { createFlashWriter } from '../../src/store/flash.js';
 
-const T0 = Date.UTC(2025, 5, 30, 12);
-
-/** Runs the writer from generation `start` and SIGKILLs it `delayMs` after its first write. */
-function runAndKill(script: string, dir: string, start: number, delayMs: number): Promise<NodeJS.Signals | null> {
+/** Runs the writer (it resumes from what is on disk) and SIGKILLs it `delayMs` after its `saves`-th save. */
+function runAndKill(script: string, dir: string, saves: number, delayMs: number): Promise<NodeJS.Signals | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, dir, String(start), '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout.once('data', () => setTimeout(() => child.kill('SIGKILL'), delayMs));
+    // 10 runs × at most 15 saves 3 h apart stay inside the 30 days of hours: nothing is pruned.
+    const child = spawn(process.execPath, [script, dir, '15'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let seen = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      const before = seen;
+      seen += chunk.toString().split('saved').length - 1;
+      if (before < saves && seen >= saves) setTimeout(() => child.kill('SIGKILL'), delayMs);
+    });
     child.on('error', reject);
     child.on('exit', (_code, signal) => resolve(signal));
   });
 }
 
-/** The generation of the snapshot on disk, checking it is whole and self-consistent. */
+/** The generation the files on disk hold, checking the counts belong to the same save as the marker. */
 function loadGeneration(dir: string): number {
   const hourly = createHourly();
-  const extras = decodeSnapshot(readFileSync(join(dir, 'stats.json.gz')), hourly, createDomains());
-  expect(extras).not.toBeNull();
-  const gen = Number(extras!.registrations['generation.example.org']);
-  const house = hourly.series('house', '', { from: T0 - 1, to: T0 + 3_600_000 });
-  expect(house[0].queries).toBe(gen + 1); // the counts belong to the same write as the marker
+  const registrations = new Map<string, string>();
+  const warnings: string[] = [];
+  createStatsFiles({ flash: { dir } as never, hourly, domains: createDomains(), registrations, orgs: new Map(), log: (_l, m) => warnings.push(m) }).load();
+  expect(warnings).toEqual([]);
+  const gen = Number(registrations.get('generation.example.org'));
+  const house = hourly.series('house', '', { from: 0, to: Infinity }).reduce((n, p) => n + p.queries, 0);
+  expect(house).toBe(gen + 1); // nothing lost beyond the last save, nothing counted twice
   return gen;
 }
 
-describe('statistics snapshot under kill -9', () => {
+describe('statistics files under kill -9', () => {
   let work: string;
   let script: string;
   beforeAll(async () => {
@@ -41,23 +48,27 @@ describe('statistics snapshot under kill -9', () => {
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('always leaves a whole old or new snapshot that loads', async () => {
+  it('always leaves archives, summary and open day that load to one save', async () => {
     const dir = join(work, 'state');
     mkdirSync(dir);
     let last = -1;
     let killed = 0;
-    for (let round = 0; round < 6; round++) {
-      const signal = await runAndKill(script, dir, round * 1000, 5 + Math.floor(Math.random() * 150));
+    for (let round = 0; round < 10; round++) {
+      const signal = await runAndKill(script, dir, 3 + Math.floor(Math.random() * 10), Math.random() * 20);
       if (signal === 'SIGKILL') killed++;
       const gen = loadGeneration(dir);
-      expect(gen).toBeGreaterThanOrEqual(Math.max(last, round * 1000)); // never older than before
-      expect(gen).toBeLessThan(round * 1000 + 1000);
+      expect(gen).toBeGreaterThan(last); // each run saved at least its first generation
       last = gen;
     }
-    expect(killed).toBeGreaterThanOrEqual(4);
-    // A kill between open and rename leaves a temp file beside the target, never in its place.
-    const others = readdirSync(dir).filter((f) => f !== 'stats.json.gz');
-    console.log(`kill -9: ${killed} kills, last generation ${last}, ${others.length} temp files left`);
-    for (const f of others) expect(f).toMatch(/^\.stats\.json\.gz\.\d+\.[0-9a-f]{12}\.tmp$/);
+    expect(killed).toBeGreaterThanOrEqual(7);
+    const archives = readdirSync(join(dir, 'stats')).filter((f) => f.startsWith('day-'));
+    expect(archives.length).toBeGreaterThanOrEqual(2); // days closed while being killed
+    // A kill between open and rename leaves a temp file beside the target, never in its place;
+    // the next FlashWriter deletes it.
+    const temps = [...readdirSync(dir), ...readdirSync(join(dir, 'stats'))].filter((f) => f.endsWith('.tmp'));
+    console.log(`kill -9: ${killed} kills, last generation ${last}, ${archives.length} archives, ${temps.length} temp files left`);
+    for (const f of temps) expect(f).toMatch(/^\.(stats\.json|today\.json|day-[\d-]+\.json)\.gz\.\d+\.[0-9a-f]{12}\.tmp$/);
+    createFlashWriter(dir);
+    expect([...readdirSync(dir), ...readdirSync(join(dir, 'stats'))].filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDomains } from '../../src/stats/domains.js';
 import { createHourly } from '../../src/stats/hourly.js';
+import { decodeArchive, encodeArchive } from '../../src/stats/day-archive.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/stats/snapshot.js';
 import { household } from './household.js';
 
@@ -16,6 +17,16 @@ describe('snapshot', () => {
       console.log(`snapshot: ${bytes.length} B for ${house.domains.cells()} day cells, ${house.hourly.cells()} hour cells`);
       expect(house.domains.cells()).toBeGreaterThan(400_000);
       expect(bytes.length).toBeLessThan(1_000_000);
+    });
+
+    it('splits into a summary written once a day and small immutable day archives', () => {
+      const summary = encodeSnapshot(house.hourly, house.domains, extras, END, () => false);
+      const day = Math.floor(END / 86_400_000);
+      const archive = encodeArchive(day, 0, house.hourly, house.domains);
+      console.log(`summary without cells: ${summary.length} B; archive of one day: ${archive.length} B`);
+      expect(summary.length).toBeLessThan(250_000);
+      expect(archive.length).toBeLessThan(100_000);
+      expect(decodeArchive(archive)!.cells.length).toBe(15_000); // every pair has a cell that day
     });
 
     it('loads back to the same counts', () => {

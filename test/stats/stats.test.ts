@@ -75,7 +75,7 @@ describe('stats', () => {
       for (let i = 0; i < 4; i++) first.add(query({ device: TV, name: 'a.example.net', addresses: ['198.51.100.1'], reason: i === 0 ? 'blocked' : 'resolved', detail: i === 0 ? 'list:ads:a.example.net' : '' }));
       await first.stop();
       open = [];
-      expect(readdirSync(join(dir, 'state'))).toEqual(['stats.json.gz']);
+      expect(readdirSync(join(dir, 'state'))).toEqual(['stats', 'stats.json.gz']); // the summary; no day closed yet
       const second = make();
       const day = { from: T0 - 86_400_000, to: T0 + 1 };
       expect(second.top('device', day, 5)).toEqual([{ key: TV.id, queries: 4, blocked: 1, flagged: 0 }]);
