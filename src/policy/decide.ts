@@ -38,6 +38,8 @@ export const decision = (action: Decision['action'], detail: string, target = ''
 /** One list's lookup (src/policy/list-store.ts). */
 export interface ListLookup {
   match(wire: string): { action: 'block' | 'allow'; entry: string } | null;
+  /** The same for the walked name, reusing its suffix hashes (compiled lists have it). */
+  matchWalk?(walk: NameWalk): { action: 'block' | 'allow'; entry: string } | null;
 }
 
 /** The sources every policy shares. */
@@ -156,7 +158,8 @@ function fromCatalogs(p: DevicePolicy, walk: NameWalk, src: PolicySources): Deci
 function fromLists(e: EffectivePolicy, walk: NameWalk, src: PolicySources): Decision | null {
   let block: Decision | null = null;
   for (const l of e.lists) {
-    const hit = src.list(l.id)?.match(walk.wire);
+    const list = src.list(l.id);
+    const hit = list === null ? null : list.matchWalk ? list.matchWalk(walk) : list.match(walk.wire);
     if (!hit) continue;
     if (hit.action === 'allow') return listDecision(l.id, 'allow', hit.entry);
     if (block === null || (block.action === 'flag' && l.mode === BLOCK)) block = listDecision(l.id, l.mode === OBSERVE ? 'flag' : 'block', hit.entry);

@@ -59,6 +59,11 @@ export function compiledList(db: Database<Buffer, Buffer>, v: ListVersion, drop:
     if (f & ALLOW) allowAt = start; // shortest first: the last one seen is the longest
     if (f & BLOCK || (start === 0 && f & EXACT)) blockAt = start;
   };
+  const result = (wire: string): ListMatch | null => {
+    if (allowAt >= 0) return { action: 'allow', entry: allowAt === 0 ? wire : wire.slice(allowAt) };
+    if (blockAt >= 0) return { action: 'block', entry: blockAt === 0 ? wire : wire.slice(blockAt) };
+    return null;
+  };
   const bloomBytes = v.bloom.byteLength + v.index.byteLength + v.offsets.byteLength;
   return {
     id: v.id,
@@ -72,9 +77,15 @@ export function compiledList(db: Database<Buffer, Buffer>, v: ListVersion, drop:
       allowAt = blockAt = -1;
       v.bloom.candidates(wire, visit);
       current = '';
-      if (allowAt >= 0) return { action: 'allow', entry: allowAt === 0 ? wire : wire.slice(allowAt) };
-      if (blockAt >= 0) return { action: 'block', entry: blockAt === 0 ? wire : wire.slice(blockAt) };
-      return null;
+      return result(wire);
+    },
+    matchWalk(walk) {
+      if (!isOpen || walk.wire.length > 255) return null;
+      current = walk.wire;
+      allowAt = blockAt = -1;
+      v.bloom.candidatesOf(walk.hashes, walk.offsets, walk.count, visit);
+      current = '';
+      return result(walk.wire);
     },
     close() {
       isOpen = false;

@@ -12,6 +12,7 @@
  *
  * Example: `const l = await compileList(store, 'oisd', hash, parseList(text)); l.match(wire)`.
  */
+import type { NameWalk } from './name-walk.js';
 import type { Database } from 'lmdb';
 import type { VolatileStore } from '../store/volatile.js';
 import type { ParsedList } from './list-formats.js';
@@ -44,6 +45,8 @@ export interface CompiledList {
   readonly bytes: { lmdb: number; bloom: number; total: number };
   /** Longest listed suffix of `wire` (lowercase wire form); an allow entry anywhere beats block. */
   match(wire: string): ListMatch | null;
+  /** The same for a name the policy engine already walked (its suffix hashes reused). */
+  matchWalk(walk: NameWalk): ListMatch | null;
   /** Stops matching; the data stays for the next start. */
   close(): void;
   /** Stops matching and deletes the sub-database (an old version after a swap). */

@@ -27,6 +27,11 @@ export interface SuffixBloom {
    * the name itself last) the filter may hold. Allocates nothing.
    */
   candidates(wire: string, visit: (start: number) => void): void;
+  /**
+   * The same from a name already walked (name-walk.ts computes the same backwards FNV-1a hash of
+   * every suffix): the policy engine walks each query once and every list reuses the hashes.
+   */
+  candidatesOf(hashes: Int32Array, starts: Int32Array, count: number, visit: (start: number) => void): void;
   /** Header + bit array, for `restoreSuffixBloom` in this process or a later one on this host. */
   toBytes(): Uint8Array;
   /** Bytes of the bit array. */
@@ -113,6 +118,13 @@ function bloomOver(filter: Int32Array, log2: number, state: { names: number; has
         for (; pos >= start; pos--) h = Math.imul(h ^ wire.charCodeAt(pos), FNV_PRIME);
         if (k === n - 1 && !state.hasSingleLabel) continue; // lists hold no bare TLD
         if (has(h)) visit(start);
+      }
+    },
+    candidatesOf(hashes, starts, count, visit) {
+      if (state.names === 0) return;
+      for (let k = count - 1; k >= 0; k--) {
+        if (k === count - 1 && !state.hasSingleLabel) continue; // lists hold no bare TLD
+        if (has(hashes[k])) visit(starts[k]);
       }
     },
     toBytes() {

@@ -1,3 +1,4 @@
+import { newNameWalk, walkName } from '../../src/policy/name-walk.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +78,14 @@ describe('list store', () => {
       expect(l.counts).toEqual({ block: 4, allow: 2, exact: 1 });
       expect(l.dbName).toBe(listDbName('x', HASH));
       expect(l.dbName).toBe('list:x:aaaaaaaaaaaa');
+    });
+
+    it('answers the same from a walked name (the engine reuses its suffix hashes)', async () => {
+      const l = await compileList(store, 'x', HASH, parseList(LIST));
+      const walk = newNameWalk();
+      for (const n of ['ads.example.org', 'a.b.ads.example.org', 'www.example.net', 'x.good.example.net', 'only.example.org', 'sub.only.example.org', 'both.example.org', 'example.org', 'xads.example.org', 'org']) {
+        expect(l.matchWalk(walkName(w(n), walk))).toEqual(l.match(w(n)));
+      }
     });
 
     it('never blocks an unlisted name, whatever the Bloom filter says (20 000 names)', async () => {
