@@ -6,8 +6,9 @@
 import type { Registry } from '../devices/registry.js';
 import { nameToWire } from '../dns/name.js';
 import type { CatalogIndex } from './catalog-index.js';
+import { activeLayers, BLOCK, foldLayers, OBSERVE, S_ALLOW, S_BLOCK } from './effective.js';
 import type { PolicyEngine } from './engine.js';
-import type { Group, ListSource, PolicyDoc, Rule } from './policy-doc.js';
+import type { CatalogMode, GeoRule, Group, ListMode, ListSource, PolicyDoc, PolicySpec, Rule, SensitiveMode } from './policy-doc.js';
 import { ID, checkGroup, checkListSource, checkPolicyDoc, checkRule, checkSpec } from './policy-validate.js';
 import { describeRule } from './rules.js';
 
@@ -22,6 +23,50 @@ export interface PolicyAdminDeps {
   catalogs: CatalogIndex;
   devices?: Registry;
   now?: () => number;
+}
+
+/** What a device (or a layer stack) gets now, with names instead of the engine's numeric modes. */
+export interface EffectiveView {
+  catalogs: Record<string, CatalogMode>;
+  sensitive: Record<string, SensitiveMode>;
+  /** Enabled lists of the document (not the config's `blocklist` files). */
+  lists: Record<string, ListMode>;
+  observe: boolean;
+  /** The schedule id (or 'policy') blocking everything, null when nothing is. */
+  blockAll: string | null;
+  safeSearch: 'off' | 'moderate' | 'strict';
+  bypassGuard: boolean;
+  blockDoh: boolean;
+  geo: GeoRule[];
+  logMode: 'full' | 'anonymous' | 'off';
+  /** Ids of the schedules running now on these layers. */
+  schedules: string[];
+}
+
+/**
+ * Folds `specs` (most general first, schedules running at `at` included) the way the engine does
+ * (effective.ts), named for people and the API. The same fold as the query path, so the page
+ * cannot claim something the resolver does not do.
+ */
+export function effectiveView(specs: (PolicySpec | undefined)[], doc: PolicyDoc, catalogIds: readonly string[], at: number): EffectiveView {
+  const layers = activeLayers(specs, new Date(at));
+  const listIds = doc.lists.filter((l) => l.enabled).map((l) => l.id);
+  const e = foldLayers(layers, catalogIds, listIds);
+  const mode = (m: number): CatalogMode => (m === BLOCK ? 'block' : m === OBSERVE ? 'observe' : 'off');
+  const folded = new Map(e.lists.map((l) => [l.id, mode(l.mode)]));
+  return {
+    catalogs: Object.fromEntries(catalogIds.map((id, i) => [id, mode(e.catalogMode[i])])),
+    sensitive: Object.fromEntries(catalogIds.map((id, i) => [id, e.sensitiveMode[i] === S_BLOCK ? 'block' : e.sensitiveMode[i] === S_ALLOW ? 'allow' : 'flag'])),
+    lists: Object.fromEntries(listIds.map((id) => [id, folded.get(id) ?? 'off'])),
+    observe: e.observe,
+    blockAll: e.blockAll || null,
+    safeSearch: e.safeSearch,
+    bypassGuard: e.bypassGuard,
+    blockDoh: e.blockDoh,
+    geo: e.geo,
+    logMode: e.logMode,
+    schedules: layers.filter((l) => l.schedule !== '').map((l) => l.schedule),
+  };
 }
 
 /** Longest pause or temporary allow, minutes (a week): longer is a policy change, not a pause. */
@@ -116,6 +161,23 @@ export function createPolicyAdmin(deps: PolicyAdminDeps) {
         if (until === null) delete d.pauses[target];
         else d.pauses[target] = until;
       }, () => ({ target, until }));
+    },
+
+    /**
+     * What a device gets now: household → its group → its own spec, each with its running
+     * schedules, and its pause. `isInherited` leaves the device's own spec out: what "as the
+     * household/group" means on its page.
+     */
+    effective(id: string, isInherited = false): Outcome<EffectiveView & { device: string; group: string | null; pausedUntil: number | null }> {
+      const device = deps.devices?.get(id);
+      if (deps.devices && !device) return bad(`no device ${id}`, 404);
+      const doc = engine.doc();
+      const group = doc.groups.find((g) => g.id === device?.policy) ?? null;
+      const at = now();
+      const ids = deps.catalogs.catalogs.map((c) => c.id);
+      const view = effectiveView([doc.household, group?.spec, isInherited ? undefined : doc.devices[id]], doc, ids, at);
+      const paused = Math.max(doc.pauses.household ?? 0, doc.pauses[id] ?? 0);
+      return done({ device: id, group: group?.id ?? null, pausedUntil: paused > at ? paused : null, ...view });
     },
 
     /** Allows `name` (and its subdomains) for one device for `minutes`; 0 removes the allow. */

@@ -15,6 +15,7 @@ import { apiGuard } from './guard.js';
 import { createLoginLimiter } from './login-limiter.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { passwordRoutes } from './routes/password-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { policyRoutes, type PolicyRouteDeps } from './routes/policy-routes.js';
@@ -103,6 +104,7 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
   healthRoutes(app, { version: deps.version ?? 'dev', now, startedAt: now(), health: deps.health });
   sessionRoutes(app, { file, sessions, limiter, log });
   setupRoutes(app, { file, setupCode: deps.setupCode, limiter, log });
+  passwordRoutes(app, { file, sessions, limiter, log });
   tokenRoutes(app, { file, now, log });
   if (deps.devices) deviceRoutes(app, { devices: deps.devices, log });
   if (deps.policy) policyRoutes(app, { ...deps.policy, log });

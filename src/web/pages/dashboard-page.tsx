@@ -5,6 +5,7 @@
 import { BarList, TimeBarChart } from './charts.js';
 import { count } from './format.js';
 import { Layout } from './layout.js';
+import { PauseControl } from './pause-parts.js';
 import type { DashboardProps } from './view-models.js';
 
 function Totals(props: { totals: NonNullable<DashboardProps['totals']> }) {
@@ -26,6 +27,12 @@ export function DashboardPage(props: DashboardProps) {
     <Layout title="Dashboard" active="/">
       <h1>Dashboard</h1>
       {props.totals ? <Totals totals={props.totals} /> : null}
+      {props.pause ? (
+        <section class="card" aria-labelledby="house-pause">
+          <h2 id="house-pause">Household blocking</h2>
+          <PauseControl target="household" what="the whole household" now={props.now} until={props.pause.until} minutes={[15, 60]} />
+        </section>
+      ) : null}
       <section class="card" aria-labelledby="over-time">
         <div class="row-head">
           <h2 id="over-time">{isWeek ? 'Queries, last 7 days' : 'Queries, last 24 hours'}</h2>

@@ -1,8 +1,9 @@
 /**
- * One device: what is known about it, a rename box, and the sections that stats, policy and geo
- * will feed (device-sections.tsx). Wrapped in data-device so a rename updates the heading in place.
+ * One device: what is known about it, a rename box, its policy (device-policy.tsx: group, pause,
+ * what is in effect, its own layer), and the sections stats and geo feed (device-sections.tsx). Wrapped in data-device so a rename updates the heading in place.
  */
 import { Mac, RenameForm, Seen } from './device-parts.js';
+import { DevicePolicySection } from './device-policy.js';
 import { Destinations, RecentBlocked, Reports } from './device-sections.js';
 import { Layout } from './layout.js';
 import type { DeviceDetailProps } from './view-models.js';
@@ -30,7 +31,7 @@ export function DeviceDetailPage(props: DeviceDetailProps) {
                 <tr><th scope="row">Addresses</th><td>{d.ips.map((ip) => <div class="mono ip">{ip}</div>)}</td></tr>
                 <tr><th scope="row">First seen</th><td><Seen now={props.now} at={d.firstSeen} /></td></tr>
                 <tr><th scope="row">Last seen</th><td><Seen now={props.now} at={d.lastSeen} /></td></tr>
-                <tr><th scope="row">Policy</th><td>{d.policy ?? <span class="muted">default</span>}</td></tr>
+                <tr><th scope="row">Group</th><td>{d.policy ?? <span class="muted">household default</span>}</td></tr>
                 <tr><th scope="row">Suggested catalogs</th><td>{d.suggested.length ? d.suggested.join(', ') : <span class="muted">none</span>}</td></tr>
               </tbody>
             </table>
@@ -39,6 +40,7 @@ export function DeviceDetailPage(props: DeviceDetailProps) {
           <RenameForm device={d} uid="detail" />
         </section>
       </div>
+      {props.policy ? <DevicePolicySection p={props.policy} now={props.now} name={d.displayName} /> : null}
       <section class="card" aria-labelledby="talks">
         <h2 id="talks">What this device talks to</h2>
         <Destinations rows={props.destinations} endpoints={props.endpoints} />

@@ -9,6 +9,7 @@ import { assetUrl, SCRIPT, STYLESHEET } from './assets.js';
 export const NAV = [
   { href: '/', label: 'Dashboard' },
   { href: '/devices', label: 'Devices' },
+  { href: '/groups', label: 'Groups' },
   { href: '/queries', label: 'Query log' },
   { href: '/lists', label: 'Lists & catalogs' },
   { href: '/rules', label: 'Rules' },

@@ -1,8 +1,8 @@
 /**
  * Settings: the running settings, read-only, each with the `uci` command that changes it (they
- * are read at startup, so a change needs `uci commit` and a restart), how to change the admin
- * password (on the router: there is no API for it, so a stolen session cannot lock the owner out),
- * and the attributions the data licences ask for.
+ * are read at startup, so a change needs `uci commit` and a restart), the admin password change
+ * (POST /api/password: it asks for the current password, so a borrowed session cannot lock the
+ * owner out), and the attributions the data licences ask for.
  */
 import { Layout } from './layout.js';
 import type { SettingsProps } from './manage-models.js';
@@ -12,6 +12,19 @@ export function SettingsPage(props: SettingsProps) {
   return (
     <Layout title="Settings" active="/settings">
       <h1>Settings</h1>
+      <section class="card" aria-labelledby="password">
+        <h2 id="password">Admin password</h2>
+        <form data-api="/api/password" data-then="say:Password changed. Other browsers are signed out." method="post">
+          <div class="fields">
+            <label for="pw-current">Current password<input id="pw-current" name="current" type="password" autocomplete="current-password" required /></label>
+            <label for="pw-new">New password<input id="pw-new" name="password" type="password" autocomplete="new-password" required minlength={8} /></label>
+            <label for="pw-repeat">Repeat the new password<input id="pw-repeat" type="password" autocomplete="new-password" required data-same-as="password" /></label>
+          </div>
+          <p class="muted">At least 8 characters. Changing it signs out every other browser; API tokens keep working. On the router, <code>telemute passwd</code> does the same without the current password.</p>
+          <p role="alert"></p>
+          <div class="actions"><button type="submit">Change password</button><span class="status" role="status"></span></div>
+        </form>
+      </section>
       <section class="card" aria-labelledby="running">
         <h2 id="running">Running settings</h2>
         <p class="muted">
@@ -36,13 +49,6 @@ export function SettingsPage(props: SettingsProps) {
         ) : (
           <p class="empty">The settings are not available to this admin instance.</p>
         )}
-      </section>
-      <section class="card" aria-labelledby="password">
-        <h2 id="password">Admin password</h2>
-        <p>
-          On the router, run <code>telemute passwd</code>: it asks for the new password twice and signs out every browser. There is no way to
-          change it from this page, so a borrowed session cannot lock you out.
-        </p>
       </section>
       <section class="card" aria-labelledby="credits">
         <h2 id="credits">Data sources</h2>

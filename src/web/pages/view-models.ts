@@ -3,6 +3,7 @@
  * devices, stats, policy and geo; the views only read them. Every string may hold anything a
  * client sent (a DHCP hostname, a queried name): the views escape, callers must not.
  */
+import type { DevicePolicyProps } from './policy-models.js';
 
 /** A device as the list and detail pages show it. `Device` from devices/registry.ts plus its display name fits. */
 export interface DeviceSummary {
@@ -85,6 +86,8 @@ export interface DeviceDetailProps {
   recentBlocked?: BlockedName[];
   reports?: ReportLink[];
   endpoints?: RuleEndpoints;
+  /** The device's policy layer and what it gets in effect; absent without a policy engine. */
+  policy?: DevicePolicyProps;
 }
 
 /** The devices list. */
@@ -129,4 +132,6 @@ export interface DashboardProps {
   flagged?: BarItem[];
   /** The period shown: the last day by hour (default) or the last week by day. */
   period?: '24h' | '7d';
+  /** The household's pause (epoch ms, null: not paused); absent without a policy engine. */
+  pause?: { until: number | null };
 }

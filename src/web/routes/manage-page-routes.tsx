@@ -1,5 +1,5 @@
 /**
- * The pages that manage telemute: query log, lists & catalogs, rules, geo policy, settings,
+ * The pages that manage telemute: groups, query log, lists & catalogs, rules, geo policy, settings,
  * backup and the printable report. Each reads what stats, the policy admin and the settings hold
  * and hands a view function plain props; changes go through the JSON API from admin.js. The
  * session check is page-routes.tsx's (it covers every NAV path and /devices/*).
@@ -13,6 +13,7 @@ import type { AdminEnv } from '../context.js';
 import { parseLogFilter } from '../log-filter.js';
 import { BackupPage } from '../pages/backup-page.js';
 import { GeoPage } from '../pages/geo-page.js';
+import { GroupsPage } from '../pages/groups-page.js';
 import { ListsPage } from '../pages/lists-page.js';
 import type { CatalogView, GeoLayer, GeoRuleView, ListView } from '../pages/manage-models.js';
 import { QueryLogPage } from '../pages/query-log-page.js';
@@ -21,6 +22,7 @@ import { RulesPage } from '../pages/rules-page.js';
 import { SettingsPage } from '../pages/settings-page.js';
 import { settingRows } from '../pages/settings-rows.js';
 import type { PolicyRouteDeps } from './policy-routes.js';
+import { groupViews } from './policy-views.js';
 import { render } from './render.js';
 
 /** What these pages read; each part optional (a page then says it is not running). */
@@ -75,6 +77,8 @@ export function managePageRoutes(app: Hono<AdminEnv>, deps: ManagePageDeps & { n
     });
     return render(c, <ListsPage now={now()} catalogs={catalogs} lists={lists} household={household} />);
   });
+
+  app.get('/groups', (c) => render(c, <GroupsPage now={now()} groups={admin ? groupViews(admin, deps.devices, now()) : undefined} />));
 
   app.get('/rules', (c) => {
     const view = admin?.view();

@@ -23,6 +23,7 @@ import { SESSION_COOKIE, type Sessions } from '../sessions.js';
 import type { SetupCode } from '../setup-code.js';
 import { dashboardFromStats, deviceExtrasFromStats } from '../stats-feeds.js';
 import { managePageRoutes, type ManagePageDeps } from './manage-page-routes.js';
+import { devicePolicyProps } from './policy-views.js';
 import { render } from './render.js';
 
 /** What the pages need. The optional feeds are filled in as stats, policy and geo land. */
@@ -87,7 +88,10 @@ export function pageRoutes(app: Hono<AdminEnv>, deps: PageRouteDeps): void {
   const deviceExtras = deps.deviceExtras ?? (stats && ((id: string) => deviceExtrasFromStats(stats, id, deps.policy !== undefined)));
   app.get('/', (c) => {
     const period = c.req.query('period') === '7d' ? '7d' : '24h';
-    return render(c, <DashboardPage now={now()} period={period} {...(dashboard?.(period) ?? {})} />);
+    const admin = deps.policy?.admin;
+    const until = admin?.view().pauses.household ?? 0;
+    const pause = admin ? { until: until > now() ? until : null } : undefined;
+    return render(c, <DashboardPage now={now()} period={period} {...(dashboard?.(period) ?? {})} pause={pause} />);
   });
 
   app.get('/devices', (c) => {
@@ -101,7 +105,8 @@ export function pageRoutes(app: Hono<AdminEnv>, deps: PageRouteDeps): void {
     const d = deps.devices?.get(id);
     if (!d) return render(c, <MessagePage title="No such device" message={`No device ${id}.`} signedIn />, 404);
     const extras = deviceExtras?.(id) ?? {};
-    return render(c, <DeviceDetailPage now={now()} device={{ ...d, displayName: displayName(d) }} {...extras} />);
+    const policy = deps.policy && devicePolicyProps(deps.policy.admin, deps.devices, id, now());
+    return render(c, <DeviceDetailPage now={now()} device={{ ...d, displayName: displayName(d) }} {...extras} policy={policy} />);
   });
 
   managePageRoutes(app, { ...deps, now });

@@ -45,6 +45,11 @@ export function policyRoutes(app: Hono<AdminEnv>, deps: PolicyRouteDeps): void {
   app.delete('/api/groups/:id', (c) => answer(c, admin.deleteGroup(id(c)), `group ${id(c)} deleted`));
   app.put('/api/devices/:id/policy', withBody((c, b) => answer(c, admin.setDevice(id(c).toLowerCase(), b), `device ${id(c)} policy changed`)));
   app.delete('/api/devices/:id/policy', (c) => answer(c, admin.setDevice(id(c).toLowerCase(), null), `device ${id(c)} policy cleared`));
+  // A read: answered like the others but not logged (the device page asks on every view).
+  app.get('/api/devices/:id/policy/effective', (c) => {
+    const o = admin.effective(id(c).toLowerCase(), c.req.query('inherited') === '1');
+    return o.ok ? c.json(o.value) : apiError(c, o.status, CODES[o.status], o.message);
+  });
 
   app.get('/api/rules', (c) => c.json({ rules: admin.view().rules, errors: admin.view().ruleErrors }));
   app.put('/api/rules/:id', withBody((c, b) => checkedId(c, (r) => answer(c, admin.putRule(r, b), `rule ${r} saved`))));

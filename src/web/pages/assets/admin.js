@@ -8,10 +8,11 @@
 //                         by that field's value (URL-encoded) and the field is not sent
 //   data-base='{"…"}'     JSON the body starts from (the server prepares whole bodies); fields
 //                         named "a.b" set nested keys; data-append="path" pushes the fields as one
-//                         object onto the list at that path instead
+//                         object (nested keys too) onto the list at that path instead
 //   data-then="go:/path" | "reload" | "rename" | "say:Text"   what to do after a 2xx answer
 // Field attributes: data-type="number" sends a number; "list" a comma-separated list, "codes" the
-// same upper-cased, "numbers" a list of numbers (an empty list is left out, as is an empty
+// same upper-cased, "numbers" a list of numbers; checkboxes with data-type="set" send the numbers
+// of the checked ones as one list (an empty text list is left out, as is an empty
 // data-optional field); data-same-as="other" must equal that field and is not sent (inputs
 // without a name are never sent).
 // Also: input[data-tail] toggles the query log's live tail; form[data-backup] checks and restores a backup.
@@ -28,7 +29,11 @@
       var el = inputs[i];
       var type = el.dataset.type;
       if (el.type === 'file') continue;
-      if (el.type === 'checkbox') body[el.name] = el.checked;
+      if (el.type === 'checkbox' && type === 'set') {
+        // several checkboxes of one name: the numbers of the checked ones (a schedule's days)
+        body[el.name] = body[el.name] || [];
+        if (el.checked) body[el.name].push(Number(el.value));
+      } else if (el.type === 'checkbox') body[el.name] = el.checked;
       else if (type === 'number') body[el.name] = Number(el.value);
       else if (type === 'list' || type === 'codes' || type === 'numbers') {
         var list = listOf(type === 'codes' ? el.value.toUpperCase() : el.value);
@@ -60,8 +65,9 @@
       return encodeURIComponent(v === undefined ? '' : v);
     });
     var body = form.dataset.base ? JSON.parse(form.dataset.base) : {};
-    if (form.dataset.append) getList(body, form.dataset.append).push(fields);
-    else for (var k in fields) setPath(body, k, fields[k]);
+    var target = body;
+    if (form.dataset.append) getList(body, form.dataset.append).push((target = {}));
+    for (var k in fields) setPath(target, k, fields[k]);
     return { url: url, body: body };
   }
 
