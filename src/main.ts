@@ -20,6 +20,7 @@ import { startPolicy } from './policy/start.js';
 import { startGeo } from './geo/start.js';
 import { registrableDomain } from './geo/registration/index.js';
 import { createStats } from './stats/stats.js';
+import { lastTwoLabels } from './stats/drain.js';
 import type { AdminParts } from './web/start.js';
 import { VERSION } from './version.js';
 
@@ -74,7 +75,8 @@ async function serve(settings: Settings): Promise<number> {
         }
       : undefined,
     registrationOf: geo.registrations ? geo.summaryOf : undefined,
-    registrableOf: (name) => registrableDomain(name) ?? name,
+    // Names under a TLD the Public Suffix List does not know (test., lan.) count by their last two labels.
+    registrableOf: (name) => registrableDomain(name) ?? lastTwoLabels(name),
     log,
   });
   const resolver = createResolver(settings, {

@@ -7,14 +7,9 @@
  *
  * The hash of every suffix of a name comes from one backwards pass over its wire form (FNV-1a
  * read root first), so no string is made per suffix; only a filter hit asks the backing store
- * (a Set here, an LMDB sub-database in `list-store.ts`). The filter serializes to bytes so a
+ * (an LMDB sub-database in `list-store.ts`). The filter serializes to bytes so a
  * compiled list can be reopened after a restart without hashing its names again.
  */
-
-export interface SuffixFilter {
-  /** The longest suffix of `wire` (at a label boundary) in the set, or null. */
-  match(wire: string): string | null;
-}
 
 /** The Bloom filter alone, for any backing store. */
 export interface SuffixBloom {
@@ -138,27 +133,6 @@ function bloomOver(filter: Int32Array, log2: number, state: { names: number; has
       // Native byte order: the bytes live in this host's volatile store only, never on the wire.
       out.set(new Uint8Array(filter.buffer, filter.byteOffset, filter.byteLength), HEADER);
       return out;
-    },
-  };
-}
-
-/** Builds the filter over `set` (lowercase wire names); the set is kept for exact answers. */
-export function buildSuffixFilter(set: ReadonlySet<string>): SuffixFilter {
-  const bloom = createSuffixBloom(set.size);
-  for (const w of set) bloom.add(w);
-  let current = '';
-  let found: string | null = null;
-  const visit = (start: number) => {
-    const suffix = start === 0 ? current : current.slice(start);
-    if (set.has(suffix)) found = suffix; // keep going: a longer entry wins
-  };
-  return {
-    match(wire) {
-      current = wire;
-      found = null;
-      bloom.candidates(wire, visit);
-      current = '';
-      return found;
     },
   };
 }

@@ -5,11 +5,12 @@
  * seen from the browser, login throttling, and a phone-sized viewport. Screenshots go to a temp
  * dir, or to $SCREENSHOTS_DIR (docs/screenshots/ when refreshing the docs).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { browserProblem, launchChromium } from '../helpers/browser.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { udpExchange } from '../helpers/kdig.js';
 import { startKnot, type Knot } from '../helpers/knot.js';
@@ -22,8 +23,7 @@ import { setPassword } from '../../src/web/passwd.js';
 import { startAdminServer } from '../../src/web/server.js';
 import { SAMPLE_DASHBOARD, sampleDeviceExtras } from '../web/pages/sample-data.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const problem = existsSync(CHROMIUM) ? null : `no ${CHROMIUM} (bash scripts/setup.sh installs it)`;
+const problem = browserProblem();
 const PASSWORD = 'correct horse battery';
 const HOSTILE = '<script>alert(1)</script>';
 const IMG_PAYLOAD = '<img src=x onerror="window.__pwned=1">';
@@ -77,7 +77,7 @@ describe.skipIf(problem !== null)(`admin pages in chromium${problem ? ` (skipped
     knot = await startKnot();
     tm = await startTelemute(['--config', config, '--upstream', `127.0.0.1:${knot.port}`, '--admin', `127.0.0.1:${adminPort}`]);
     for (let i = 0; i < 50 && !(await fetch(`${base}/api/health`).then((r) => r.ok).catch(() => false)); i++) await new Promise((r) => setTimeout(r, 100));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking'], timeout: 30_000 });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     context.setDefaultTimeout(10_000);
     page = await context.newPage();

@@ -6,18 +6,18 @@
  * restores through the page and puts a deleted rule back. Screenshots of every page, desktop and
  * 390×844, go to a temp dir or to $SCREENSHOTS_DIR.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { browserProblem, launchChromium } from '../helpers/browser.js';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kdig } from '../helpers/kdig.js';
 import { startKnot, type Knot } from '../helpers/knot.js';
 import { freePort } from '../helpers/ports.js';
 import { ensureBuilt, startTelemute, type Telemute } from '../helpers/telemute.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const problem = existsSync(CHROMIUM) ? null : `no ${CHROMIUM} (bash scripts/setup.sh installs it)`;
+const problem = browserProblem();
 const PASSWORD = 'correct horse battery';
 const TV = '64:09:80:3a:4b:5c';
 /** In the built-in Xiaomi catalog as telemetry: blocked (0.0.0.0) by the default policy. */
@@ -55,7 +55,7 @@ describe.skipIf(problem !== null)(`managing pages in chromium${problem ? ` (skip
     knot = await startKnot();
     tm = await startTelemute(['--upstream', `127.0.0.1:${knot.port}`, '--admin', `127.0.0.1:${adminPort}`], { env: { TELEMUTE_ADMIN_PASSWORD: PASSWORD } });
     for (let i = 0; i < 50 && !(await fetch(`${base}/api/health`).then((r) => r.ok).catch(() => false)); i++) await new Promise((r) => setTimeout(r, 100));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking'], timeout: 30_000 });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     context.setDefaultTimeout(10_000);
     page = await context.newPage();

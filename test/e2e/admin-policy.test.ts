@@ -7,18 +7,18 @@
  * running now cuts the TV off, the dashboard pauses the household, and the settings page changes
  * the password. Screenshots (desktop and 390×844) go to a temp dir or to $SCREENSHOTS_DIR.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { browserProblem, launchChromium } from '../helpers/browser.js';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKnot, type Knot } from '../helpers/knot.js';
 import { addLanDevice, netnsProblem, type LanDevice } from '../helpers/netns.js';
 import { freePort } from '../helpers/ports.js';
 import { ensureBuilt, startTelemute, type Telemute } from '../helpers/telemute.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const problem = existsSync(CHROMIUM) ? netnsProblem() : `no ${CHROMIUM} (bash scripts/setup.sh installs it)`;
+const problem = browserProblem() ?? netnsProblem();
 const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'battery staple horse';
 const PHONE = '02:00:5e:30:00:01';
@@ -82,7 +82,7 @@ describe.skipIf(problem !== null)(`policy editors in chromium${problem ? ` (skip
       { env: { TELEMUTE_ADMIN_PASSWORD: PASSWORD } },
     );
     for (let i = 0; i < 50 && !(await fetch(`${base}/api/health`).then((r) => r.ok).catch(() => false)); i++) await new Promise((r) => setTimeout(r, 100));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking'], timeout: 30_000 });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
