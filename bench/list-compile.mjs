@@ -9,28 +9,13 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { build } from 'esbuild';
+import { importTs } from './import-ts.mjs';
 
 const kind = process.argv[2] ?? 'realistic';
 const count = Number(process.argv[3] ?? 1_000_000);
 const gc = globalThis.gc ?? (() => {});
-const src = new URL('../src/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'list-compile-'));
-// Bundled under node_modules/.cache (not import-ts.mjs's /tmp) so that the external lmdb resolves.
-const out = new URL('../node_modules/.cache/list-compile-bench/', import.meta.url).pathname;
-await build({
-  stdin: { contents: ['policy/list-store.ts', 'policy/subscription-parse.ts', 'store/volatile.ts', 'dns/name.ts'].map((f) => `export * from '${src}${f}';`).join('\n'), resolveDir: src, loader: 'ts' },
-  outfile: join(out, 'module.mjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node18.20',
-  external: ['msgpackr-extract', 'lmdb'],
-  banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
-  logLevel: 'warning',
-});
-const m = await import(join(out, 'module.mjs'));
-rmSync(out, { recursive: true, force: true });
+const m = await importTs(new URL('./list-compile-fixture.ts', import.meta.url));
 
 // Deterministic lists. "realistic": registrable domains (TLD mix of real lists) with 0 to ~100
 // subdomains each, avg ~22 octets in wire form; "synthetic": the tests' h<i>.d<i % 997>.example.org.

@@ -9,20 +9,16 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Domains, Pair } from './domains.js';
 import type { Hourly, HourlyDump } from './hourly.js';
-import { barePair, noCells, pushCells, readCells, type CellColumns } from './pair-cells.js';
-import { byRecord, byText, list, MINUTE, type KeepDay, type SnapshotExtras } from './snapshot.js';
+import { barePair, noCells, pushCells, readCells } from './pair-cells.js';
+import { byRecord, byText, list, MINUTE, type DomainsDump, type KeepDay, type SnapshotExtras } from './snapshot.js';
 
 const VERSION = 1;
 
 /** A pair's summary as the last written summary holds it. */
-export interface BaseRec {
+export interface BaseRec extends Pick<Pair, 'first' | 'last' | 'count' | 'blocked' | 'flagged' | 'by'> {
+  /** Index of the pair in the summary. */
   i: number;
-  first: number;
-  last: number;
-  count: number;
-  blocked: number;
-  flagged: number;
-  by: Record<string, number>;
+  /** How many countries and networks it had. */
   nc: number;
   na: number;
 }
@@ -35,7 +31,12 @@ export interface Base {
   orgs: Map<string, string>;
 }
 
-interface OpenDayFile extends CellColumns, SnapshotExtras {
+/**
+ * The summary's columns, coded as push writes them: for the first `gap.length` entries, first as
+ * minutes earlier than the summary's and counts as differences; last always as minutes before the
+ * save; devices, perDevice and names cover only the new pairs.
+ */
+interface OpenDayFile extends DomainsDump, SnapshotExtras {
   v: number;
   savedAt: number;
   /** savedAt of the summary the differences are from. */
@@ -43,17 +44,6 @@ interface OpenDayFile extends CellColumns, SnapshotExtras {
   hourly: HourlyDump;
   /** Summary index of the first `gap.length` entries, delta-coded; the rest are new pairs. */
   gap: number[];
-  devices: string[];
-  perDevice: number[];
-  names: string[];
-  first: number[];
-  last: number[];
-  count: number[];
-  blocked: number[];
-  flagged: number[];
-  by: string[];
-  countries: string[];
-  asns: string[];
   /** Summary indexes of pairs dropped since (the 500-per-device bound). */
   removed: number[];
 }

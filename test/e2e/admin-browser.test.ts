@@ -5,7 +5,7 @@
  * seen from the browser, login throttling, and a phone-sized viewport. Screenshots go to a temp
  * dir, or to $SCREENSHOTS_DIR (docs/screenshots/ when refreshing the docs).
  */
-import { browserProblem, launchChromium } from '../helpers/browser.js';
+import { browserProblem, launchChromium, logIn, openDesktopPage, screenshotsDir, waitForAdmin } from '../helpers/browser.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -68,26 +68,20 @@ describe.skipIf(problem !== null)(`admin pages in chromium${problem ? ` (skipped
   beforeAll(async () => {
     await ensureBuilt();
     dir = mkdtempSync(path.join(os.tmpdir(), 'telemute-browser-'));
-    shots = process.env.SCREENSHOTS_DIR ? path.resolve(process.env.SCREENSHOTS_DIR) : path.join(dir, 'shots');
-    mkdirSync(shots, { recursive: true });
+    shots = screenshotsDir(dir);
     const config = path.join(dir, 'telemute.conf');
     writeFileSync(config, `config devices 'devices'\n\toption dnsmasq_leases '${dir}/dhcp.leases'\n\toption odhcpd_leases '${dir}/odhcpd'\n`);
     const adminPort = await freePort();
     base = `http://127.0.0.1:${adminPort}`;
     knot = await startKnot();
     tm = await startTelemute(['--config', config, '--upstream', `127.0.0.1:${knot.port}`, '--admin', `127.0.0.1:${adminPort}`]);
-    for (let i = 0; i < 50 && !(await fetch(`${base}/api/health`).then((r) => r.ok).catch(() => false)); i++) await new Promise((r) => setTimeout(r, 100));
+    await waitForAdmin(base);
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
+    ({ context, page } = await openDesktopPage(browser, consoleErrors));
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
     });
-    // CSP refusals and script errors show up here: a page that needs inline code would log them.
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
   }, 120_000);
 
   afterAll(async () => {
@@ -219,10 +213,7 @@ describe.skipIf(problem !== null)(`admin pages in chromium${problem ? ` (skipped
       const p = await sample.newPage();
       p.setDefaultTimeout(10_000);
       p.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-      await p.goto(`http://127.0.0.1:${server.port}/login`);
-      await p.getByLabel('Admin password').fill(PASSWORD);
-      await p.getByRole('button', { name: 'Log in' }).click();
-      await p.waitForURL(`http://127.0.0.1:${server.port}/`);
+      await logIn(p, `http://127.0.0.1:${server.port}`, PASSWORD);
       const chart = p.getByRole('img', { name: /Queries per hour/ });
       expect((await chart.boundingBox())!.height).toBeGreaterThan(100);
       expect(await chart.locator('rect').count()).toBe(48);

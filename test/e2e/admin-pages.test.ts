@@ -6,8 +6,8 @@
  * restores through the page and puts a deleted rule back. Screenshots of every page, desktop and
  * 390×844, go to a temp dir or to $SCREENSHOTS_DIR.
  */
-import { browserProblem, launchChromium } from '../helpers/browser.js';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { browserProblem, launchChromium, logIn, openDesktopPage, screenshotsDir, waitForAdmin } from '../helpers/browser.js';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -48,23 +48,15 @@ describe.skipIf(problem !== null)(`managing pages in chromium${problem ? ` (skip
   beforeAll(async () => {
     await ensureBuilt();
     dir = mkdtempSync(path.join(os.tmpdir(), 'telemute-pages-'));
-    shots = process.env.SCREENSHOTS_DIR ? path.resolve(process.env.SCREENSHOTS_DIR) : path.join(dir, 'shots');
-    mkdirSync(shots, { recursive: true });
+    shots = screenshotsDir(dir);
     const adminPort = await freePort();
     base = `http://127.0.0.1:${adminPort}`;
     knot = await startKnot();
     tm = await startTelemute(['--upstream', `127.0.0.1:${knot.port}`, '--admin', `127.0.0.1:${adminPort}`], { env: { TELEMUTE_ADMIN_PASSWORD: PASSWORD } });
-    for (let i = 0; i < 50 && !(await fetch(`${base}/api/health`).then((r) => r.ok).catch(() => false)); i++) await new Promise((r) => setTimeout(r, 100));
+    await waitForAdmin(base);
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/login`);
-    await page.getByLabel('Admin password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`${base}/`);
+    ({ page } = await openDesktopPage(browser, errors));
+    await logIn(page, base, PASSWORD);
   }, 120_000);
 
   afterAll(async () => {

@@ -7,8 +7,8 @@
  * running now cuts the TV off, the dashboard pauses the household, and the settings page changes
  * the password. Screenshots (desktop and 390×844) go to a temp dir or to $SCREENSHOTS_DIR.
  */
-import { browserProblem, launchChromium } from '../helpers/browser.js';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { browserProblem, launchChromium, logIn, openDesktopPage, screenshotsDir, waitForAdmin } from '../helpers/browser.js';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -71,8 +71,7 @@ describe.skipIf(problem !== null)(`policy editors in chromium${problem ? ` (skip
   beforeAll(async () => {
     await ensureBuilt();
     dir = mkdtempSync(path.join(os.tmpdir(), 'telemute-admin-policy-'));
-    shots = process.env.SCREENSHOTS_DIR ? path.resolve(process.env.SCREENSHOTS_DIR) : path.join(dir, 'shots');
-    mkdirSync(shots, { recursive: true });
+    shots = screenshotsDir(dir);
     knot = await startKnot({ zones: ['example.org', 'xiaomi.com'] });
     phone = addLanDevice('ap', PHONE, '198.18.30.1/24', '198.18.30.2/24');
     tv = addLanDevice('at', TV, '198.18.31.1/24', '198.18.31.2/24');
@@ -81,17 +80,10 @@ describe.skipIf(problem !== null)(`policy editors in chromium${problem ? ` (skip
       ['--upstream', `127.0.0.1:${knot.port}`, '--dns', `198.18.30.1:${port}`, '--dns', `198.18.31.1:${port}`, '--admin', base.slice(7), '--state', `${dir}/state`, '--volatile', `${dir}/run`],
       { env: { TELEMUTE_ADMIN_PASSWORD: PASSWORD } },
     );
-    for (let i = 0; i < 50 && !(await fetch(`${base}/api/health`).then((r) => r.ok).catch(() => false)); i++) await new Promise((r) => setTimeout(r, 100));
+    await waitForAdmin(base);
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/login`);
-    await page.getByLabel('Admin password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`${base}/`);
+    ({ page } = await openDesktopPage(browser, errors));
+    await logIn(page, base, PASSWORD);
     // Asked directly, a device is known by its MAC once the neighbour table has it: until then its page is a 404.
     for (const [ask, mac] of [[fromPhone, PHONE], [fromTv, TV]] as const) {
       for (let i = 0; i < 40 && (await page.goto(devicePage(mac)))?.status() !== 200; i++) {

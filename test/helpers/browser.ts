@@ -4,8 +4,9 @@
  * tests run: on the Node 18 pass of `npm test` these files skip with the reason instead. The
  * bundle itself runs on Node 18 in every other e2e test.
  */
-import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -19,4 +20,35 @@ export function browserProblem(): string | null {
 export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking'], timeout: 30_000 });
+}
+
+/** Where screenshots go, created: $SCREENSHOTS_DIR (docs/screenshots/ when refreshing the docs) or `shots` under the test's temp dir. */
+export function screenshotsDir(dir: string): string {
+  const shots = process.env.SCREENSHOTS_DIR ? path.resolve(process.env.SCREENSHOTS_DIR) : path.join(dir, 'shots');
+  mkdirSync(shots, { recursive: true });
+  return shots;
+}
+
+/** Waits (up to 5 s) until the admin server at `base` answers /api/health. */
+export async function waitForAdmin(base: string): Promise<void> {
+  for (let i = 0; i < 50 && !(await fetch(`${base}/api/health`).then((r) => r.ok).catch(() => false)); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** A 1280×860 desktop page with a 10 s default timeout; console errors and page errors go to `errors`. */
+export async function openDesktopPage(browser: Browser, errors: string[]): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  // CSP refusals and script errors show up here: a page that needs inline code would log them.
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { context, page };
+}
+
+/** Logs in through the login page at `base` and waits for the dashboard. */
+export async function logIn(page: Page, base: string, password: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Admin password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${base}/`);
 }

@@ -6,7 +6,7 @@
  * spec and a field set back to "as …" is simply left out of it.
  */
 import type { PolicySpec } from '../../policy/policy-doc.js';
-import { SendButton } from './manage-parts.js';
+import { SendButton, SensitiveNotes } from './manage-parts.js';
 import type { CatalogChoice, LayerEditor } from './policy-models.js';
 
 /** Any option value; `undefined` is "as the layer above" (the field is left out of the spec). */
@@ -64,14 +64,7 @@ function CatalogRow(props: { ed: LayerEditor; c: CatalogChoice }) {
       {c.sensitive.length > 0 ? (
         <>
           <Choice ed={ed} label={`${c.name} sensitive entries`} current={spec.sensitive?.[c.id]} inherited={inherited.sensitive[c.id]} values={['block', 'flag', 'allow']} set={(v) => withMode(spec, 'sensitive', c.id, v as string | undefined)} />
-          <details>
-            <summary>{`What blocking ${c.name}'s ${c.sensitive.length} sensitive entries costs`}</summary>
-            <ul class="notes">
-              {c.sensitive.map((e) => (
-                <li><code>{e.pattern}</code> — {e.note}</li>
-              ))}
-            </ul>
-          </details>
+          <SensitiveNotes summary={`What blocking ${c.name}'s ${c.sensitive.length} sensitive entries costs`} entries={c.sensitive} />
         </>
       ) : null}
     </li>

@@ -38,6 +38,18 @@ function Head(props: { title: string }) {
 
 const NEEDS_JS = 'Changes are sent by this page’s script: enable JavaScript for this site to use the forms.';
 
+/** The page's content after the note that the forms need the script. */
+function Main(props: { class?: string; children?: Child }) {
+  return (
+    <main id="main" class={props.class}>
+      <noscript>
+        <p class="card">{NEEDS_JS}</p>
+      </noscript>
+      {props.children}
+    </main>
+  );
+}
+
 /** A signed-in page: header with navigation and a logout button, then the content. */
 export function Layout(props: { title: string; active?: NavHref; children?: Child }) {
   return (
@@ -71,14 +83,21 @@ export function Layout(props: { title: string; active?: NavHref; children?: Chil
             </form>
           </div>
         </header>
-        <main id="main">
-          <noscript>
-            <p class="card">{NEEDS_JS}</p>
-          </noscript>
-          {props.children}
-        </main>
+        <Main>{props.children}</Main>
       </body>
     </html>
+  );
+}
+
+/** The end of the login and setup forms: where the API's error is read out, and the submit button. */
+export function BareFormEnd(props: { submit: string }) {
+  return (
+    <>
+      <p role="alert" aria-live="assertive"></p>
+      <div class="actions">
+        <button type="submit">{props.submit}</button>
+      </div>
+    </>
   );
 }
 
@@ -88,12 +107,7 @@ export function BareLayout(props: { title: string; children?: Child }) {
     <html lang="en">
       <Head title={props.title} />
       <body>
-        <main id="main" class="narrow">
-          <noscript>
-            <p class="card">{NEEDS_JS}</p>
-          </noscript>
-          {props.children}
-        </main>
+        <Main class="narrow">{props.children}</Main>
       </body>
     </html>
   );

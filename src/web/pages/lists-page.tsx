@@ -7,7 +7,7 @@
 import type { CatalogMode, PolicySpec, SensitiveMode } from '../../policy/policy-doc.js';
 import { ago, count } from './format.js';
 import { Layout } from './layout.js';
-import { ModeChoice, OrEmpty, SendButton } from './manage-parts.js';
+import { ModeChoice, OrEmpty, SendButton, SensitiveNotes } from './manage-parts.js';
 import type { CatalogView, ListsProps, ListView } from './manage-models.js';
 
 const CATALOG_MODES: readonly CatalogMode[] = ['block', 'observe', 'off'];
@@ -35,14 +35,7 @@ function Catalog(props: { c: CatalogView; household: PolicySpec }) {
             <span>Sensitive</span>
             <ModeChoice label={`${c.name} sensitive entries`} modes={SENSITIVE_MODES} current={c.sensitiveMode} api={HOUSEHOLD} bodyFor={withSensitive} />
           </div>
-          <details>
-            <summary>{`What the ${c.sensitive.length} sensitive entries do, and what blocking them costs`}</summary>
-            <ul class="notes">
-              {c.sensitive.map((e) => (
-                <li><code>{e.pattern}</code> — {e.note}</li>
-              ))}
-            </ul>
-          </details>
+          <SensitiveNotes summary={`What the ${c.sensitive.length} sensitive entries do, and what blocking them costs`} entries={c.sensitive} />
         </>
       ) : null}
     </section>

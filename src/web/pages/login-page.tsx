@@ -2,7 +2,7 @@
  * The login page. The form posts to /api/login through admin.js (JSON, see layout.tsx); a wrong
  * password, the rate limit and "no password yet" come back as the API's error message.
  */
-import { BareLayout } from './layout.js';
+import { BareFormEnd, BareLayout } from './layout.js';
 
 /** Props of LoginPage. */
 export interface LoginPageProps {
@@ -22,10 +22,7 @@ export function LoginPage(props: LoginPageProps) {
         <form data-api="/api/login" data-then={`go:${props.next}`} method="post" action="/login">
           <label for="password">Admin password</label>
           <input id="password" name="password" type="password" autocomplete="current-password" required autofocus />
-          <p role="alert" aria-live="assertive"></p>
-          <div class="actions">
-            <button type="submit">Log in</button>
-          </div>
+          <BareFormEnd submit="Log in" />
         </form>
       </div>
       <p class="muted">

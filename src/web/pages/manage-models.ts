@@ -3,7 +3,7 @@
  * printable report). Plain data built by routes/manage-page-routes.tsx from stats, the policy
  * admin and the settings; as in view-models.ts, every string may hold anything a client sent.
  */
-import type { CatalogMode, ListMode, PolicySpec, Rule, SensitiveMode } from '../../policy/policy-doc.js';
+import type { CatalogMode, GeoRule, ListMode, PolicySpec, Rule, SensitiveMode } from '../../policy/policy-doc.js';
 import type { Report } from '../../stats/report.js';
 import type { LogEntry } from '../../stats/types.js';
 
@@ -86,15 +86,8 @@ export interface GeoLayer {
   rules: GeoRuleView[];
 }
 
-/** A geo rule as the page shows it (policy-doc.ts GeoRule). */
-export interface GeoRuleView {
-  id: string;
-  action: 'flag' | 'strip' | 'block';
-  countries?: string[];
-  asns?: number[];
-  registrantCountries?: string[];
-  registrantOrgs?: string[];
-}
+/** A geo rule as the page shows it: the policy's own. */
+export type GeoRuleView = GeoRule;
 
 /** The geo policy page. `layers` undefined: no policy engine here. */
 export interface GeoProps {

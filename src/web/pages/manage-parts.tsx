@@ -1,8 +1,8 @@
 /**
  * Pieces the managing pages share: a choice of modes as a row of buttons, each a form sending
- * a whole new body (data-base: the server computes it, admin.js sends it as is), and a one-button
- * form. Bodies are JSON in an attribute: JSX escapes it, and admin.js reads it with JSON.parse, so
- * a hostile name inside stays data.
+ * a whole new body (data-base: the server computes it, admin.js sends it as is), a one-button
+ * form, and a catalog's sensitive entries with their notes. Bodies are JSON in an attribute: JSX
+ * escapes it, and admin.js reads it with JSON.parse, so a hostile name inside stays data.
  */
 import type { Child } from 'hono/jsx';
 
@@ -29,6 +29,20 @@ export function ModeChoice<M extends string>(props: { label: string; modes: read
         <SendButton api={props.api} body={props.bodyFor(m)} label={m} aria={`${props.label}: ${m}`} isPressed={m === props.current} class={m === props.current ? 'small' : 'small secondary'} />
       ))}
     </div>
+  );
+}
+
+/** A catalog's sensitive entries, folded under `summary`: each pattern with what blocking it costs. */
+export function SensitiveNotes(props: { summary: string; entries: readonly { pattern: string; note: string }[] }) {
+  return (
+    <details>
+      <summary>{props.summary}</summary>
+      <ul class="notes">
+        {props.entries.map((e) => (
+          <li><code>{e.pattern}</code> — {e.note}</li>
+        ))}
+      </ul>
+    </details>
   );
 }
 

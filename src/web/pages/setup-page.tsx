@@ -3,7 +3,7 @@
  * chooses a password (POST /api/setup through admin.js), then logs in.
  */
 import { MIN_PASSWORD_LENGTH } from '../password.js';
-import { BareLayout } from './layout.js';
+import { BareFormEnd, BareLayout } from './layout.js';
 
 /** Props of SetupPage. */
 export interface SetupPageProps {
@@ -32,10 +32,7 @@ export function SetupPage(props: SetupPageProps) {
           <label for="repeat">Repeat it</label>
           <input id="repeat" data-same-as="password" type="password" autocomplete="new-password" required />
           <p class="muted">At least {MIN_PASSWORD_LENGTH} characters.</p>
-          <p role="alert" aria-live="assertive"></p>
-          <div class="actions">
-            <button type="submit">Set password</button>
-          </div>
+          <BareFormEnd submit="Set password" />
         </form>
       </div>
     </BareLayout>

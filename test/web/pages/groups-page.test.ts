@@ -5,20 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { nameToWire } from '../../../src/dns/name.js';
 import { PHONE, statsWorld, TV, type StatsWorld } from '../routes/stats-world.js';
-import { expectCspSafe, pageWorld } from './page-fixture.js';
+import { attrOf, pageWorld, safePage } from './page-fixture.js';
 
 let w: StatsWorld;
 afterEach(() => w?.cleanup());
 
-const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-
-async function page(path: string) {
-  const res = await w.get(path);
-  const html = await res.text();
-  expect(res.status).toBe(200);
-  expectCspSafe(res, html);
-  return html;
-}
+const page = (path: string) => safePage(w, path);
 
 /** Sends the form around the element with `marker` (an aria-label or a data-append) as admin.js would. */
 async function send(html: string, marker: string, append?: Record<string, unknown>) {
@@ -26,7 +18,7 @@ async function send(html: string, marker: string, append?: Record<string, unknow
   expect(at, marker).toBeGreaterThan(0);
   const start = html.lastIndexOf('<form', at);
   const form = html.slice(start, html.indexOf('>', start));
-  const attr = (name: string) => unescape(new RegExp(` ${name}="([^"]*)"`).exec(form)?.[1] ?? '');
+  const attr = (name: string) => attrOf(form, name);
   const body = JSON.parse(attr('data-base') || '{}');
   if (append) (body.spec.schedules ??= []).push(append); // admin.js getList creates a missing list too
   return w.send(attr('data-method'), attr('data-api'), body);

@@ -1,6 +1,7 @@
 /**
  * Shared set-up for the page tests: an app with a device registry holding a device whose DHCP
- * name is hostile markup, and checks that a rendered page is safe under the CSP.
+ * name is hostile markup, checks that a rendered page is safe under the CSP, and reading a form's
+ * attributes as admin.js does.
  */
 import { expect } from 'vitest';
 import { createRegistry, type Registry } from '../../../src/devices/registry.js';
@@ -53,6 +54,22 @@ export function expectCspSafe(res: Response, html: string): void {
     const names = tag.replace(/"[^"]*"/g, '""');
     expect(names, tag).not.toMatch(/\s(on[a-z]+|style)\s*=/i);
   }
+}
+
+/** GETs `path` from a world with a session, expects a 200 and a CSP-safe page, and returns its HTML. */
+export async function safePage(w: { get(path: string): Promise<Response> }, path: string): Promise<string> {
+  const res = await w.get(path);
+  const html = await res.text();
+  expect(res.status).toBe(200);
+  expectCspSafe(res, html);
+  return html;
+}
+
+const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** Attribute `name` of a start tag (or of the text from one), unescaped as the browser reads it; '' if absent. */
+export function attrOf(tag: string, name: string): string {
+  return unescape(new RegExp(` ${name}="([^"]*)"`).exec(tag)?.[1] ?? '');
 }
 
 /** Every start tag of a page, by name: `tags(html, 'img')`. */

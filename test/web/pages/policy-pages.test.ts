@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nameToWire } from '../../../src/dns/name.js';
 import { PHONE, statsWorld, TV, type StatsWorld } from '../routes/stats-world.js';
-import { expectCspSafe } from './page-fixture.js';
+import { attrOf, safePage } from './page-fixture.js';
 
 let w: StatsWorld;
 afterEach(() => w?.cleanup());
@@ -15,13 +15,8 @@ afterEach(() => w?.cleanup());
 const TELEMETRY = 'data.mistat.intl.xiaomi.com';
 const XIAOMI = 'Xiaomi / MIUI / HyperOS';
 const devicePath = (id: string) => `/devices/${encodeURIComponent(id)}`;
-const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-
 async function page(path: string) {
-  const res = await w.get(path);
-  const html = await res.text();
-  expect(res.status).toBe(200);
-  expectCspSafe(res, html);
+  const html = await safePage(w, path);
   expect(html).not.toContain('<script>alert');
   expect(gzipSync(html).length).toBeLessThan(60 * 1024);
   return html;
@@ -32,7 +27,7 @@ function formOf(html: string, aria: string): { api: string; method: string; body
   const at = html.indexOf(`aria-label="${aria}"`);
   expect(at, aria).toBeGreaterThan(0);
   const form = html.slice(html.lastIndexOf('<form', at), at);
-  const attr = (name: string) => unescape(new RegExp(` ${name}="([^"]*)"`).exec(form)?.[1] ?? '');
+  const attr = (name: string) => attrOf(form, name);
   const button = html.slice(html.lastIndexOf('<button', at), html.indexOf('>', at));
   return { api: attr('data-api'), method: attr('data-method'), body: JSON.parse(attr('data-base') || '{}'), isPressed: button.includes('aria-pressed="true"') };
 }
