@@ -78,6 +78,18 @@ describe.skipIf(problem !== null)(`managing pages in chromium${problem ? ` (skip
     await page.screenshot({ path: path.join(shots, 'query-log.png'), fullPage: true });
   });
 
+  it('shows a hostile query name as text in the query log, and runs nothing', async () => {
+    const hostile = '<script>alert(1)</script>.example.org'; // a DNS label may hold any byte
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
+    await ask(hostile); // NXDOMAIN from knot: it is still logged
+    await expect
+      .poll(async () => (await page.goto(`${base}/queries?name=${encodeURIComponent('alert(1)')}`), await page.locator('tbody[data-log] td.name').allTextContents()), { timeout: 8000, interval: 500 })
+      .toContain(hostile);
+    expect(await page.locator('script').count()).toBe(1); // ours only
+    expect(dialogs).toEqual([]);
+  });
+
   it('lets a blocked name through for that device after "allow 1 h" on its row', async () => {
     expect(await addresses(TELEMETRY)).toEqual(['0.0.0.0']);
     await expect
