@@ -26,10 +26,16 @@ export interface GeoPart {
   registrationOf(nameWire: string): RegistrationFacts | null | 'pending';
   /** One-line registration summary of a presentation name's domain, for the log; null if unknown. */
   summaryOf(domain: string): string | null;
+  /** Whether registration lookups are on now (the config's option, or the owner's switch). */
+  isRegistrationOn(): boolean;
+  /** The owner's one-click switch (admin): applied at once and kept on flash. */
+  setRegistration(on: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
 const REGISTRATIONS_FILE = 'registrations.bin';
+/** The owner's switch from the admin, which wins over the config's `registration` option. */
+const SWITCH_FILE = 'registration.json';
 const DAY = 86_400_000;
 
 /** Builds and starts geography from the settings. */
@@ -43,7 +49,8 @@ export function startGeo(settings: Settings, parts: { volatile: VolatileStore | 
   const timers: NodeJS.Timeout[] = [];
   if (geo && g.updateUrl && g.updateDir) timers.push(scheduleDownloads(g.updateUrl, g.updateDir, geo));
 
-  const registrations = g.enabled && parts.volatile ? createRegistrations({ enabled: g.registration, whois: g.whois, bootstrapUrl: g.bootstrapUrl, store: parts.volatile, log }) : null;
+  let isOn = readSwitch(parts.flash.dir) ?? g.registration;
+  const registrations = g.enabled && parts.volatile ? createRegistrations({ enabled: isOn, whois: g.whois, bootstrapUrl: g.bootstrapUrl, store: parts.volatile, log }) : null;
   if (registrations) {
     try {
       registrations.importAll(readFileSync(join(parts.flash.dir, REGISTRATIONS_FILE)));
@@ -51,7 +58,7 @@ export function startGeo(settings: Settings, parts: { volatile: VolatileStore | 
       // first start, or nothing kept yet
     }
     const keep = () => parts.flash.write(REGISTRATIONS_FILE, registrations.exportAll()).catch((err: Error) => log('warn', `registrations not kept: ${err.message}`));
-    const t = setInterval(() => void (g.registration && keep()), DAY);
+    const t = setInterval(() => void (isOn && keep()), DAY);
     t.unref();
     timers.push(t);
   }
@@ -65,20 +72,38 @@ export function startGeo(settings: Settings, parts: { volatile: VolatileStore | 
       const domain = registrableDomain(wireStringToName(nameWire));
       if (domain === null) return null;
       const r = registrations.get(domain);
-      if (r === null) return g.registration ? 'pending' : null;
+      if (r === null) return isOn ? 'pending' : null;
       return r.registrant ? { country: r.registrant.country, org: r.registrant.org } : null;
     },
     summaryOf(domain) {
       const r = registrations?.get(domain) ?? null;
       return r ? summary(r) : null;
     },
+    isRegistrationOn: () => registrations !== null && isOn,
+    async setRegistration(on) {
+      if (!registrations) throw new Error('registration lookups need geo and the volatile store');
+      isOn = on;
+      registrations.setEnabled(on);
+      await parts.flash.write(SWITCH_FILE, JSON.stringify({ enabled: on }));
+      log('info', `geo: registration lookups turned ${on ? 'on' : 'off'} by the owner`);
+    },
     async stop() {
       for (const t of timers) clearInterval(t);
-      if (registrations && g.registration) await parts.flash.write(REGISTRATIONS_FILE, registrations.exportAll()).catch(() => undefined);
+      if (registrations && isOn) await parts.flash.write(REGISTRATIONS_FILE, registrations.exportAll()).catch(() => undefined);
       registrations?.stop();
       geo?.close();
     },
   };
+}
+
+/** The owner's switch kept on flash, or null when the owner never used it. */
+function readSwitch(dir: string): boolean | null {
+  try {
+    const v = JSON.parse(readFileSync(join(dir, SWITCH_FILE), 'utf8')) as { enabled?: unknown };
+    return typeof v.enabled === 'boolean' ? v.enabled : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Downloads the configured database now and every 30 days; swaps it in when it verifies. */

@@ -113,7 +113,11 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
   if (deps.stats) logRoutes(app, { stats: deps.stats, file, sessions, now, devices: deps.devices, metricsPublic: deps.metricsPublic, metrics: deps.metrics });
   // Outside /api/: pages check the session themselves and send strangers to /login.
   const { stats, policy, settings } = deps;
-  pageRoutes(app, { file, sessions, now, setupCode: deps.setupCode, devices: deps.devices, stats, policy, settings, ...deps.pages });
+  pageRoutes(app, {
+    file, sessions, now, setupCode: deps.setupCode, devices: deps.devices, stats, policy, settings,
+    registration: deps.geo?.isRegistrationOn ? { isOn: deps.geo.isRegistrationOn, canSwitch: deps.geo.setRegistration !== undefined } : undefined,
+    ...deps.pages,
+  });
 
   app.notFound(notFound);
   app.onError(errorHandler(log));

@@ -71,6 +71,30 @@ function Layer(props: { layer: GeoLayer; n: number }) {
   );
 }
 
+/**
+ * The switch for registration lookups, with what it costs in privacy: off by default, one click
+ * turns it on (issue 6), and the owner reads first what leaves the house.
+ */
+function Registration(props: { state: NonNullable<GeoProps['registration']> }) {
+  const { isOn, canSwitch } = props.state;
+  return (
+    <section class="card" aria-labelledby="geo-registration">
+      <h2 id="geo-registration">Who registered the names</h2>
+      <p>
+        Registration lookups are <strong>{isOn ? 'on' : 'off'}</strong>. When on, telemute asks the registries (RDAP; WHOIS for .cn and .ru
+        if configured) who registered each domain the house talks to, at most one lookup every 2 seconds, and keeps the answers for 30
+        days. <strong>Privacy:</strong> this sends the domain names your devices use — never which device asked — to the registries of
+        those domains. Rules on registrant countries or organisations need it.
+      </p>
+      {canSwitch ? (
+        <SendButton api="/api/geo/registration" body={{ enabled: !isOn }} label={isOn ? 'Turn registration lookups off' : 'Turn registration lookups on'} class={isOn ? 'small secondary' : 'small'} />
+      ) : (
+        <p class="muted">Not available here (geography or the volatile store is off).</p>
+      )}
+    </section>
+  );
+}
+
 /** The geo policy page. */
 export function GeoPage(props: GeoProps) {
   return (
@@ -80,6 +104,7 @@ export function GeoPage(props: GeoProps) {
         Where the answers point comes from the addresses (IP geolocation by DB-IP), who registered the domain from RDAP. Each layer holds its
         own rules: the household's for every device, a group's for its members, a device's for that device.
       </p>
+      {props.registration ? <Registration state={props.registration} /> : null}
       <OrEmpty when={props.layers !== undefined} message="The policy engine is not running in this instance.">
         {(props.layers ?? []).map((l, i) => <Layer layer={l} n={i} />)}
       </OrEmpty>

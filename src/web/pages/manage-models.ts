@@ -92,6 +92,8 @@ export type GeoRuleView = GeoRule;
 /** The geo policy page. `layers` undefined: no policy engine here. */
 export interface GeoProps {
   layers?: GeoLayer[];
+  /** Registration lookups (RDAP): on or off, and whether this page may switch them. */
+  registration?: { isOn: boolean; canSwitch: boolean };
 }
 
 /** One setting: its UCI path, value as text, and the command that changes it. */

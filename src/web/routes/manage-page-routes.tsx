@@ -31,6 +31,8 @@ export interface ManagePageDeps {
   stats?: Stats;
   policy?: Omit<PolicyRouteDeps, 'log'>;
   settings?: Settings;
+  /** Registration lookups: whether they are on, and whether the owner may switch them here. */
+  registration?: { isOn(): boolean; canSwitch: boolean };
 }
 
 /** Entries per page of the query log: 100 rows stay well inside the 60 KB page budget. */
@@ -92,7 +94,8 @@ export function managePageRoutes(app: Hono<AdminEnv>, deps: ManagePageDeps & { n
 
   app.get('/geo', (c) => {
     const view = admin?.view();
-    if (!view) return render(c, <GeoPage />);
+    const registration = deps.registration ? { isOn: deps.registration.isOn(), canSwitch: deps.registration.canSwitch } : undefined;
+    if (!view) return render(c, <GeoPage registration={registration} />);
     const layers: GeoLayer[] = [
       { label: 'Household', api: '/api/policy/household', base: view.household, path: 'geo', rules: geoOf(view.household) },
       ...view.groups.map((g) => ({ label: `Group: ${g.name}`, api: `/api/groups/${encodeURIComponent(g.id)}`, base: { name: g.name, spec: g.spec }, path: 'spec.geo', rules: geoOf(g.spec) })),
@@ -101,7 +104,7 @@ export function managePageRoutes(app: Hono<AdminEnv>, deps: ManagePageDeps & { n
         return { label: `Device: ${d ? displayName(d) : id}`, api: `/api/devices/${encodeURIComponent(id)}/policy`, base: spec, path: 'geo', rules: geoOf(spec) };
       }),
     ];
-    return render(c, <GeoPage layers={layers} />);
+    return render(c, <GeoPage layers={layers} registration={registration} />);
   });
 
   app.get('/settings', (c) => render(c, <SettingsPage rows={deps.settings ? settingRows(deps.settings) : undefined} />));

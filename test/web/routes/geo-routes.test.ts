@@ -48,6 +48,27 @@ describe('geo routes', () => {
     geo.close();
   });
 
+  it('turns registration lookups on and off with one request, saying so in GET /api/geo', async () => {
+    const { geo } = app();
+    let on = false;
+    const a = new Hono<AdminEnv>();
+    geoRoutes(a, { lookup: geo.lookup, info: geo.info, registrableOf: registrableDomain, registration: async (d) => ({ domain: d }), isRegistrationOn: () => on, setRegistration: async (v) => void (on = v) });
+    const put = (body: unknown) => a.request('/api/geo/registration', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await (await a.request('/api/geo')).json()).registration).toBe(false);
+    expect((await (await a.request('/api/geo/domain/www.example.org')).json()).registration).toBeNull();
+    expect(await (await put({ enabled: true })).json()).toEqual({ registration: true });
+    expect((await (await a.request('/api/geo/domain/www.example.org')).json()).registration).toEqual({ domain: 'example.org' });
+    expect((await put({ enabled: 'yes' })).status).toBe(400);
+    expect(await (await put({ enabled: false })).json()).toEqual({ registration: false });
+    geo.close();
+  });
+
+  it('answers 404 for the switch where there is none', async () => {
+    const { a, geo } = app();
+    expect((await a.request('/api/geo/registration', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"enabled":true}' })).status).toBe(404);
+    geo.close();
+  });
+
   it('credits DB-IP', async () => {
     const { a, geo } = app();
     expect((await (await a.request('/api/geo')).json()).attribution).toContain('DB-IP');
