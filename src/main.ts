@@ -66,6 +66,7 @@ async function serve(settings: Settings): Promise<number> {
     volatile,
     flash,
     flushMinutes: settings.log.flushMinutes,
+    maxPerDrain: settings.log.maxRate,
     logLimits: { maxEntries: settings.log.maxEntries, maxBytes: settings.log.maxBytes, retentionHours: settings.log.retentionHours },
     logMode: (id) => policy.engine.logModeOf(id === null ? null : (devices.registry.get(id) ?? null)),
     geoOf: geo.geo

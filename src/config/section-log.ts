@@ -10,6 +10,8 @@
  *   option flush_minutes '15'     minutes between statistics writes to flash (state_dir: today's counts;
  *                               closed days once, as archives);
  *                                 a kill -9 loses at most this much. Default 15.
+ *   option max_rate '4096'        queries recorded at most per second; beyond, they are counted as
+ *                                 dropped (a flood cannot make the log cost more than ~2 % of a core).
  *   option metrics_public '0'     serve /metrics to the LAN without the API token. Default off.
  */
 import { optionReader, type ConfigErrors } from './read-options.js';
@@ -22,9 +24,10 @@ export interface LogSettings {
   retentionHours: number;
   flushMinutes: number;
   metricsPublic: boolean;
+  maxRate: number;
 }
 
-const KNOWN = ['enabled', 'max_entries', 'max_mb', 'retention_hours', 'flush_minutes', 'metrics_public'];
+const KNOWN = ['enabled', 'max_rate', 'max_entries', 'max_mb', 'retention_hours', 'flush_minutes', 'metrics_public'];
 
 /** Reads the log section (defaults when absent). */
 export function readLogSection(section: UciSection | null, errors: ConfigErrors): LogSettings {
@@ -36,5 +39,6 @@ export function readLogSection(section: UciSection | null, errors: ConfigErrors)
     retentionHours: o.int('retention_hours', 1, 24 * 366) ?? 168,
     flushMinutes: o.int('flush_minutes', 1, 24 * 60) ?? 15,
     metricsPublic: o.bool('metrics_public') ?? false,
+    maxRate: o.int('max_rate', 100, 1_000_000) ?? 4096,
   };
 }

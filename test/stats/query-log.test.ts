@@ -31,10 +31,19 @@ describe('query log', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  describe('when a flood brings more queries than the rate cap between two drains', () => {
+    it('records the first maxPerDrain and counts the rest as dropped', () => {
+      stats = createStats({ volatile: store, flash: null, now: () => T0, log: quiet, maxPerDrain: 4096 });
+      for (let i = 0; i < 5000; i++) stats.add(query({ time: T0 + i, name: `f${i}.example.org` }));
+      stats.drain();
+      expect(stats.sizes()).toMatchObject({ logEntries: 4096, captureDropped: 904 });
+    });
+  });
+
   describe('when 200 000 queries go through add() and the drain', () => {
     it('holds at most maxEntries, the newest ones', () => {
       let t = T0;
-      stats = createStats({ volatile: store, flash: null, now: () => t, log: quiet, logLimits: { maxEntries: 50_000, retentionHours: 1e6 } });
+      stats = createStats({ volatile: store, flash: null, now: () => t, log: quiet, maxPerDrain: 16_384, logLimits: { maxEntries: 50_000, retentionHours: 1e6 } });
       for (let i = 0; i < 200_000; i++) {
         stats.add(query({ time: T0 + i, name: `n${i}.example.org` }));
         if (i % 10_000 === 9_999) {
@@ -53,7 +62,7 @@ describe('query log', () => {
     it('holds at most maxBytes, counting what LMDB really keeps', () => {
       let t = T0;
       const maxBytes = 2 * 1024 * 1024;
-      stats = createStats({ volatile: store, flash: null, now: () => t, log: quiet, logLimits: { maxBytes, retentionHours: 1e6 } });
+      stats = createStats({ volatile: store, flash: null, now: () => t, log: quiet, maxPerDrain: 16_384, logLimits: { maxBytes, retentionHours: 1e6 } });
       for (let i = 0; i < 200_000; i++) {
         stats.add(query({ time: T0 + i, addresses: ['198.51.100.7'] }));
         if (i % 10_000 === 9_999) {
