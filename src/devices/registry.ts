@@ -71,12 +71,14 @@ export function createRegistry(options: RegistryOptions): Registry {
   const devices = new Map<string, Device>();
   const maxDevices = options.maxDevices ?? 1024;
   let dirty = false;
+  /** The last lease names: a device first seen after the lease file was read still gets its name. */
+  let dhcpNames = new Map<string, string>();
 
   for (const d of loadSnapshot(options.flash?.dir)) devices.set(d.id, d);
 
   function create(id: string, mac: string | null, ip: string, now: number): Device {
     const v = mac ? options.vendorOf(mac) : { vendor: null, isPrivate: false };
-    const d: Device = { id, mac, name: null, dhcpName: null, vendor: v.vendor, isPrivate: v.isPrivate, ips: [ip], firstSeen: now, lastSeen: now, policy: null, mergedInto: null, suggested: [] };
+    const d: Device = { id, mac, name: null, dhcpName: mac ? (dhcpNames.get(mac) ?? null) : null, vendor: v.vendor, isPrivate: v.isPrivate, ips: [ip], firstSeen: now, lastSeen: now, policy: null, mergedInto: null, suggested: [] };
     d.suggested = options.suggest(d);
     if (devices.size >= maxDevices) evictOne();
     devices.set(id, d);
@@ -116,6 +118,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     get: (id) => devices.get(id),
     list: () => [...devices.values()],
     setDhcpNames(names) {
+      dhcpNames = names;
       for (const d of devices.values()) {
         const n = d.mac ? (names.get(d.mac) ?? null) : null;
         if (n !== null && n !== d.dhcpName) {

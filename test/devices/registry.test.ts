@@ -56,6 +56,13 @@ describe('device registry', () => {
       expect(displayName(r.get(MAC)!)).toBe('redmi-note-12');
     });
 
+    it('names a device first seen after the lease file was read (it got its lease before its first query)', () => {
+      const r = fresh();
+      r.setDhcpNames(new Map([[MAC, 'redmi-note-12']]));
+      r.seen(MAC, MAC, '192.168.1.20', 1);
+      expect(r.get(MAC)!.dhcpName).toBe('redmi-note-12');
+    });
+
     it('keeps a hostile DHCP hostname as it is (escaping is the view’s job)', () => {
       const r = fresh();
       r.seen(MAC, MAC, '192.168.1.20', 1);
