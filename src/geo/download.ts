@@ -7,7 +7,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { isGzip, mmdbFromBuffer } from './mmdb.js';
 
@@ -22,8 +23,6 @@ export interface DownloadOptions {
   maxBytes?: number;
   /** Whole-download deadline, ms; default 120 000. */
   timeoutMs?: number;
-  /** Injected for tests; default the global fetch (Node 18+). */
-  fetch?: typeof fetch;
 }
 
 /** The outcome: where the verified file now is, or why nothing changed. */
@@ -56,8 +55,10 @@ export function mmdbFromTar(tar: Buffer): Buffer | null {
   return null;
 }
 
-async function fetchCapped(o: Required<Pick<DownloadOptions, 'url' | 'maxBytes' | 'timeoutMs'>>, fetchFn: typeof fetch): Promise<Buffer> {
-  const res = await fetchFn(o.url, { signal: AbortSignal.timeout(o.timeoutMs), redirect: 'follow' });
+const gunzipAsync = promisify(gunzip);
+
+async function fetchCapped(o: Required<Pick<DownloadOptions, 'url' | 'maxBytes' | 'timeoutMs'>>): Promise<Buffer> {
+  const res = await fetch(o.url, { signal: AbortSignal.timeout(o.timeoutMs), redirect: 'follow' });
   if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
   const declared = Number(res.headers.get('content-length') ?? NaN);
   if (declared > o.maxBytes) throw new Error(`${declared} bytes is over the ${o.maxBytes}-byte limit`);
@@ -77,12 +78,15 @@ async function fetchCapped(o: Required<Pick<DownloadOptions, 'url' | 'maxBytes' 
   return Buffer.concat(parts);
 }
 
-/** Unpacks gzip and tar when present (by magic bytes, not by name); throws with the reason. */
-function unpack(raw: Buffer, maxBytes: number): Buffer {
+/**
+ * Unpacks gzip and tar when present (by magic bytes, not by name); throws with the reason. Gunzip
+ * runs on the thread pool: a 10-30 MB database inflated synchronously would stall every DNS answer.
+ */
+async function unpack(raw: Buffer, maxBytes: number): Promise<Buffer> {
   if (!isGzip(raw)) return raw;
   let out: Buffer;
   try {
-    out = gunzipSync(raw, { maxOutputLength: maxBytes });
+    out = await gunzipAsync(raw, { maxOutputLength: maxBytes });
   } catch (err) {
     throw new Error(`gunzip failed: ${(err as Error).message}`);
   }
@@ -108,8 +112,8 @@ export async function downloadMmdb(options: DownloadOptions): Promise<DownloadRe
   const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
   const path = join(options.dir, fileName);
   try {
-    const raw = await fetchCapped({ url: options.url, maxBytes, timeoutMs: options.timeoutMs ?? 120_000 }, options.fetch ?? fetch);
-    const bytes = unpack(raw, maxBytes);
+    const raw = await fetchCapped({ url: options.url, maxBytes, timeoutMs: options.timeoutMs ?? 120_000 });
+    const bytes = await unpack(raw, maxBytes);
     const db = mmdbFromBuffer(bytes, fileName);
     await mkdir(options.dir, { recursive: true });
     await writeFileAtomic(path, bytes);

@@ -8,13 +8,10 @@
  * keeps the rest; when every address offends, it blocks (docs/geo.md).
  */
 import type { GeoRule } from '../policy/policy-doc.js';
+import type { IpGeo } from './resolve-ip.js';
 
-/** What geo knows of one address (IpGeo in geo.ts). */
-export interface AddressGeo {
-  country: string | null;
-  asn: number | null;
-  org: string | null;
-}
+/** What geo knows of one address: geo.lookup's answer. */
+export type AddressGeo = IpGeo;
 
 /** What registration knows of the name's domain. */
 export interface RegistrationFacts {

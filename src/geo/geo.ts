@@ -197,7 +197,7 @@ export function createGeo(options: GeoOptions): Geo {
         n.cacheHits++;
         return hit;
       }
-      const parsed = typeof ip === 'string' ? parseIp(ip) : null;
+      const parsed = parseIp(ip); // null for non-strings too
       if (!parsed) return NO_GEO; // not cached: junk text must not push real addresses out
       const geo = resolveIp(set, parsed, onError);
       cache.set(ip, geo);

@@ -69,10 +69,10 @@ export function startGeo(settings: Settings, parts: { volatile: VolatileStore | 
     lookup: (ip) => (geo ? geo.lookup(ip) : NO_GEO),
     registrationOf(nameWire) {
       if (!registrations) return null;
-      const domain = registrableDomain(wireStringToName(nameWire));
-      if (domain === null) return null;
-      const r = registrations.get(domain);
-      if (r === null) return isOn ? 'pending' : null;
+      // get() finds the registrable domain itself: on the per-query hit path, one tldts parse.
+      const name = wireStringToName(nameWire);
+      const r = registrations.get(name);
+      if (r === null) return isOn && registrableDomain(name) !== null ? 'pending' : null;
       return r.registrant ? { country: r.registrant.country, org: r.registrant.org } : null;
     },
     summaryOf(domain) {

@@ -7,7 +7,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Domains, Pair } from './domains.js';
 import type { Hourly, HourlyDump } from './hourly.js';
-import { noCells, pushCells, readCells, type CellColumns } from './pair-cells.js';
+import { barePair, noCells, pushCells, pushPairName, readCells, type CellColumns, type PairNames } from './pair-cells.js';
 
 const VERSION = 1;
 const DAY = 86_400_000;
@@ -16,15 +16,12 @@ const NAME = /^day-(\d{4}-\d{2}-\d{2})\.json\.gz$/;
 /** The folder of the archives and the open day, under the state directory. */
 export const STATS_DIR = 'stats';
 
-interface ArchiveFile extends CellColumns {
+interface ArchiveFile extends CellColumns, PairNames {
   v: number;
   day: number;
   /** The house's queries that day when written: a later count for the day (a clock stepped back) rewrites it. */
   house: number;
   hourly: HourlyDump;
-  devices: string[];
-  perDevice: number[];
-  names: string[];
 }
 
 /** A decoded archive. */
@@ -53,12 +50,7 @@ export function encodeArchive(day: number, house: number, hourly: Hourly, domain
   const only = (d: number) => d === day;
   for (const [device, name, p] of domains.pairs(null)) {
     if (!hasDay(p, day)) continue;
-    if (a.devices[a.devices.length - 1] !== device) {
-      a.devices.push(device);
-      a.perDevice.push(0);
-    }
-    a.perDevice[a.perDevice.length - 1]++;
-    a.names.push(name);
+    pushPairName(a, device, name);
     pushCells(a, p, only);
   }
   return gzipSync(JSON.stringify(a), { level: 9 });
@@ -74,7 +66,7 @@ export function decodeArchive(bytes: Uint8Array): Archive | null {
     let at = 0;
     a.devices.forEach((device, k) => {
       for (let j = 0; j < a.perDevice[k]; j++, entry++) {
-        const p: Pair = { first: 0, last: 0, count: 0, blocked: 0, flagged: 0, by: {}, countries: [], asns: [], days: new Uint32Array(6), n: 0 };
+        const p = barePair(0);
         at = readCells(a, entry, at, p);
         cells.push([device, a.names[entry], p]);
       }

@@ -6,6 +6,7 @@
  * with all 500 domains busy every day fills that in 33 days, after which the oldest days go first
  * and the summaries (first/last seen, totals) stay for the year.
  */
+import { barePair, roomForCell } from './pair-cells.js';
 import type { Counted, Period } from './types.js';
 
 const DAY = 86_400_000;
@@ -70,11 +71,7 @@ export function createDomains(maxCells = MAX_CELLS): Domains {
       for (let i = last; i >= 0; i -= 3) if (p.days[i] === day) return i;
       return -1; // an older day than the newest cell and not present: counted in the summary only
     }
-    if (p.n * 3 === p.days.length) {
-      const grown = new Uint32Array(Math.max(6, p.days.length * 2));
-      grown.set(p.days);
-      p.days = grown;
-    }
+    roomForCell(p);
     p.days[p.n * 3] = day;
     p.n++;
     cells++;
@@ -96,7 +93,7 @@ export function createDomains(maxCells = MAX_CELLS): Domains {
       if (map === undefined) byDevice.set(device, (map = new Map()));
       let p = map.get(domain);
       if (p === undefined) {
-        p = { first: s.time, last: s.time, count: 0, blocked: 0, flagged: 0, by: {}, countries: [], asns: [], days: new Uint32Array(6), n: 0 };
+        p = barePair(s.time);
         map.set(domain, p);
       }
       p.first = Math.min(p.first, s.time);

@@ -9,7 +9,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Domains, Pair } from './domains.js';
 import type { Hourly, HourlyDump } from './hourly.js';
-import { barePair, noCells, pushCells, readCells } from './pair-cells.js';
+import { barePair, noCells, pushCells, pushPairName, readCells } from './pair-cells.js';
 import { byRecord, byText, list, MINUTE, type DomainsDump, type KeepDay, type SnapshotExtras } from './snapshot.js';
 
 const VERSION = 1;
@@ -79,9 +79,7 @@ export function encodeOpenDay(hourly: Hourly, domains: Domains, extras: { regist
     f.asns[f.asns.length - 1] = p.asns.length === r.na ? '' : p.asns.join(',');
   }
   for (const [device, name, p] of fresh) {
-    if (f.devices[f.devices.length - 1] !== device) (f.devices.push(device), f.perDevice.push(0));
-    f.perDevice[f.perDevice.length - 1]++;
-    f.names.push(name);
+    pushPairName(f, device, name);
     push(f, p, null, minutes(p.first), keep, Object.entries(p.by));
   }
   return gzipSync(JSON.stringify(f), { level: 9 });

@@ -13,6 +13,23 @@ export interface CellColumns {
   db: number[];
 }
 
+/** The pair columns of a file section: pairs grouped by device, `perDevice` of them each. */
+export interface PairNames {
+  devices: string[];
+  perDevice: number[];
+  names: string[];
+}
+
+/** Appends a pair's device (when it starts a new group) and domain name (pairs come grouped by device). */
+export function pushPairName(c: PairNames, device: string, name: string): void {
+  if (c.devices.length === 0 || c.devices[c.devices.length - 1] !== device) {
+    c.devices.push(device);
+    c.perDevice.push(0);
+  }
+  c.perDevice[c.perDevice.length - 1]++;
+  c.names.push(name);
+}
+
 /** Empty cell columns. */
 export const noCells = (): CellColumns => ({ ndays: [], d: [], dq: [], db: [] });
 
@@ -55,11 +72,7 @@ export function addCell(p: Pair, day: number, queries: number, blocked: number):
   let i = p.n * 3 - 3;
   while (i >= 0 && p.days[i] > day) i -= 3;
   if (i < 0 || p.days[i] !== day) {
-    if (p.n * 3 === p.days.length) {
-      const grown = new Uint32Array(Math.max(6, p.days.length * 2));
-      grown.set(p.days);
-      p.days = grown;
-    }
+    roomForCell(p);
     i += 3;
     p.days.copyWithin(i + 3, i, p.n * 3);
     p.days.set([day, 0, 0], i);
@@ -67,6 +80,14 @@ export function addCell(p: Pair, day: number, queries: number, blocked: number):
   }
   p.days[i + 1] += queries;
   p.days[i + 2] += blocked;
+}
+
+/** Doubles `p.days` when it has no room for one more cell. */
+export function roomForCell(p: Pair): void {
+  if (p.n * 3 < p.days.length) return;
+  const grown = new Uint32Array(Math.max(6, p.days.length * 2));
+  grown.set(p.days);
+  p.days = grown;
 }
 
 /** A pair known only from its cells (its summary was lost): first and last seen at day starts. */

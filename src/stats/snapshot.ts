@@ -11,7 +11,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Domains, Pair } from './domains.js';
 import type { Hourly, HourlyDump } from './hourly.js';
-import { noCells, pushCells, readCells, type CellColumns } from './pair-cells.js';
+import { noCells, pushCells, pushPairName, readCells, type CellColumns, type PairNames } from './pair-cells.js';
 
 /** File name under the state directory (the name and format of the whole snapshot before archives). */
 export const SNAPSHOT_FILE = 'stats.json.gz';
@@ -19,10 +19,7 @@ const VERSION = 1;
 export const MINUTE = 60_000;
 
 /** The per-domain section, one array per field; pairs grouped by device. */
-export interface DomainsDump extends CellColumns {
-  devices: string[];
-  perDevice: number[];
-  names: string[];
+export interface DomainsDump extends CellColumns, PairNames {
   /** Minutes since the epoch; last as minutes after first. */
   first: number[];
   last: number[];
@@ -89,12 +86,7 @@ export function decodeSnapshot(bytes: Uint8Array, hourly: Hourly, domains: Domai
 export function dumpPairs(pairs: Iterable<[string, string, Pair]>, keep?: KeepDay): DomainsDump {
   const d: DomainsDump = { devices: [], perDevice: [], names: [], first: [], last: [], count: [], blocked: [], flagged: [], by: [], countries: [], asns: [], ...noCells() };
   for (const [device, name, p] of pairs) {
-    if (d.devices.length === 0 || d.devices[d.devices.length - 1] !== device) {
-      d.devices.push(device);
-      d.perDevice.push(0);
-    }
-    d.perDevice[d.perDevice.length - 1]++;
-    d.names.push(name);
+    pushPairName(d, device, name);
     const first = Math.floor(p.first / MINUTE);
     d.first.push(first);
     d.last.push(Math.floor(p.last / MINUTE) - first);
