@@ -69,12 +69,7 @@ async function serve(settings: Settings): Promise<number> {
     maxPerDrain: settings.log.maxRate,
     logLimits: { maxEntries: settings.log.maxEntries, maxBytes: settings.log.maxBytes, retentionHours: settings.log.retentionHours },
     logMode: (id) => policy.engine.logModeOf(id === null ? null : (devices.registry.get(id) ?? null)),
-    geoOf: geo.geo
-      ? (ip) => {
-          const g = geo.lookup(ip);
-          return g.country === null && g.asn === null ? null : { country: g.country ?? '', asn: g.asn ?? 0, org: g.org ?? '' };
-        }
-      : undefined,
+    geoOf: geo.geo ? geo.logGeoOf : undefined,
     registrationOf: geo.registrations ? geo.summaryOf : undefined,
     // Names under a TLD the Public Suffix List does not know (test., lan.) count by their last two labels.
     registrableOf: (name) => registrableDomain(name) ?? lastTwoLabels(name),
@@ -104,15 +99,7 @@ async function serve(settings: Settings): Promise<number> {
     devices: devices.registry,
     flash,
     policy: { admin: policy.admin, lists: policy.subscriptions ?? undefined },
-    geo: {
-      lookup: geo.lookup,
-      info: () => geo.geo?.info() ?? null,
-      registrableOf: registrableDomain,
-      registration: geo.registrations ? (d) => geo.registrations!.lookup(d) : null,
-      isRegistrationOn: geo.isRegistrationOn,
-      setRegistration: geo.registrations ? geo.setRegistration : undefined,
-      log,
-    },
+    geo: geo.routes(log),
     stats,
     metricsPublic: settings.log.metricsPublic,
     listStatuses: () => policy.subscriptions?.statuses() ?? [],

@@ -17,6 +17,7 @@ import type { AddressGeo, RegistrationFacts } from './geo-policy.js';
 import { NO_GEO } from './resolve-ip.js';
 import { createRegistrations, registrableDomain, summary, type Registrations } from './registration/index.js';
 import { defaultGeoSources } from './sources.js';
+import type { GeoRouteDeps } from '../web/routes/geo-routes.js';
 
 export interface GeoPart {
   geo: Geo | null;
@@ -30,6 +31,10 @@ export interface GeoPart {
   isRegistrationOn(): boolean;
   /** The owner's one-click switch (admin): applied at once and kept on flash. */
   setRegistration(on: boolean): Promise<void>;
+  /** What the query log keeps of an address ('' and 0 for unknown), null when geo knows nothing. */
+  logGeoOf(ip: string): { country: string; asn: number; org: string } | null;
+  /** What the admin's /api/geo routes need. */
+  routes(log: GeoRouteDeps['log']): GeoRouteDeps;
   stop(): Promise<void>;
 }
 
@@ -63,7 +68,7 @@ export function startGeo(settings: Settings, parts: { volatile: VolatileStore | 
     timers.push(t);
   }
 
-  return {
+  const part: GeoPart = {
     geo,
     registrations,
     lookup: (ip) => (geo ? geo.lookup(ip) : NO_GEO),
@@ -80,6 +85,21 @@ export function startGeo(settings: Settings, parts: { volatile: VolatileStore | 
       return r ? summary(r) : null;
     },
     isRegistrationOn: () => registrations !== null && isOn,
+    logGeoOf(ip) {
+      const a = part.lookup(ip);
+      return a.country === null && a.asn === null ? null : { country: a.country ?? '', asn: a.asn ?? 0, org: a.org ?? '' };
+    },
+    routes(routeLog) {
+      return {
+        lookup: part.lookup,
+        info: () => geo?.info() ?? null,
+        registrableOf: registrableDomain,
+        registration: registrations ? (d) => registrations.lookup(d) : null,
+        isRegistrationOn: part.isRegistrationOn,
+        setRegistration: registrations ? (on) => part.setRegistration(on) : undefined,
+        log: routeLog,
+      };
+    },
     async setRegistration(on) {
       if (!registrations) throw new Error('registration lookups need geo and the volatile store');
       isOn = on;
@@ -94,6 +114,7 @@ export function startGeo(settings: Settings, parts: { volatile: VolatileStore | 
       geo?.close();
     },
   };
+  return part;
 }
 
 /** The owner's switch kept on flash, or null when the owner never used it. */

@@ -43,8 +43,8 @@ export interface Capture {
 }
 
 /**
- * A capture holding up to `capacity` queries between drains (stats.ts sets 4 096 a second: the
- * busiest household we measured made ≈ 1 500 queries/s during a console update); memory ≈
+ * A capture holding up to `capacity` queries between drains (stats.ts sets 4 096 a second, four
+ * times the busy house of bench/soak.mjs); memory ≈
  * capacity × (8 refs × 8 B + 20 B): 0.34 MB for 4 096.
  */
 export function createCapture(capacity = 16_384, now: () => number = Date.now): Capture {

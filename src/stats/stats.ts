@@ -34,8 +34,8 @@ export interface StatsOptions {
   /**
    * Queries recorded at most per drain (a second): beyond, they are counted as dropped. Bounds
    * what a flood can make the log cost: each recorded query costs the drain ~5.5 µs (an LMDB put,
-   * a trim, the counts), so 4 096 a second is at most ~2 % of a core. Default 4 096 (the busiest
-   * household measured made ~1 500 a second during a console update).
+   * a trim, the counts), so 4 096 a second is at most ~2 % of a core. Default 4 096 (four
+   * times the busy house of bench/soak.mjs, 1 000 a second).
    */
   maxPerDrain?: number;
   logLimits?: Partial<LogLimits>;
