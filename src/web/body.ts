@@ -42,26 +42,18 @@ export interface FieldProblem {
  * cross-site without a CORS preflight (which we never grant), so a forged HTML form cannot reach a route.
  */
 export async function readJson<const S extends BodySchema>(c: Context, schema: S): Promise<BodyResult<BodyOf<S>>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
-    return { ok: false, response: apiError(c, 415, 'bad_content_type', 'Send the body as Content-Type: application/json') };
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(await c.req.text());
-  } catch {
-    return { ok: false, response: apiError(c, 400, 'bad_json', 'The body is not valid JSON') };
-  }
-  const problem = checkBody(body, schema);
+  const body = await readJsonValue(c);
+  if (!body.ok) return body;
+  const problem = checkBody(body.value, schema);
   if (problem) {
     return { ok: false, response: apiError(c, 400, 'bad_request', `${problem.field}: ${problem.message}`, problem) };
   }
-  return { ok: true, value: body as BodyOf<S> };
+  return { ok: true, value: body.value as BodyOf<S> };
 }
 
 /**
  * Reads a JSON body of any shape (nested policy specs), for routes whose domain module checks it
- * in full and names the bad field itself. Same content-type rule as readJson.
+ * in full and names the bad field itself. The content-type rule above applies (readJson calls this).
  */
 export async function readJsonValue(c: Context): Promise<BodyResult<unknown>> {
   const type = c.req.header('content-type') ?? '';

@@ -29,6 +29,16 @@ export function apiError(
   return c.json(body, status);
 }
 
+/**
+ * 429 with Retry-After (RFC 9110 §10.2.3, delay-seconds form) and the wait in `details`.
+ *
+ * @example if (wait > 0) return tooMany(c, wait, 'rate_limited', 'Too many wrong passwords; try again later');
+ */
+export function tooMany(c: Context, seconds: number, code: string, message: string): Response {
+  c.header('Retry-After', String(seconds));
+  return apiError(c, 429, code, message, { retryAfterS: seconds });
+}
+
 /** 404 for any path no route claims. */
 export const notFound: NotFoundHandler = function notFound(c) {
   return apiError(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`);

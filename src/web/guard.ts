@@ -59,10 +59,18 @@ export async function identify(c: Context, options: Pick<GuardOptions, 'file' | 
     const found = token ? await findToken(options.file, token) : undefined;
     return found ? { kind: 'token', tokenId: found.id } : 'bad_token';
   }
-  const cookie = getCookie(c, SESSION_COOKIE);
   // A stale cookie counts as none: the browser must still be able to reach the login route.
-  if (cookie && options.sessions.check(cookie, (await options.file.read()).password?.hash)) return { kind: 'session' };
-  return undefined;
+  return (await hasSession(c, options)) ? { kind: 'session' } : undefined;
+}
+
+/**
+ * True if the request carries a live session cookie (one made with the current password hash).
+ * The cookie half of identify(); the pages use it alone, since a page is never a token's business.
+ */
+export async function hasSession(c: Context, options: Pick<GuardOptions, 'file' | 'sessions'>): Promise<boolean> {
+  const cookie = getCookie(c, SESSION_COOKIE);
+  if (!cookie) return false; // no cookie, no read of admin.json
+  return options.sessions.check(cookie, (await options.file.read()).password?.hash);
 }
 
 /** 401 with its challenge, in the shared error shape. */

@@ -9,12 +9,17 @@ import { ACTIONS, type Action, type LogFilter } from '../stats/types.js';
 export const LOG_ACTIONS: readonly (Action | 'flagged')[] = [...ACTIONS, 'flagged'];
 
 /** Most entries per page (the stats module's own cap). */
-export const MAX_LIMIT = 1000;
+const MAX_LIMIT = 1000;
 
 /** The filter, or the parameter that is wrong and why. */
 export type FilterResult = { ok: true; filter: LogFilter } | { ok: false; field: string; message: string };
 
 const DEVICE = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$|^router$|^ip:[0-9a-f.:]+$/;
+
+/** True for a device id as the registry makes them: a lowercase MAC, `router` or `ip:ADDRESS`. */
+export function isDeviceId(id: string): boolean {
+  return DEVICE.test(id);
+}
 
 /** A time parameter: epoch milliseconds, or an ISO 8601 date/time (the page's datetime-local). */
 function parseTime(v: string): number | undefined {
@@ -34,7 +39,7 @@ export function parseLogFilter(q: Record<string, string | undefined>): FilterRes
   const v = (k: string) => (q[k] ?? '').trim();
   if (v('device')) {
     const id = v('device').toLowerCase();
-    if (!DEVICE.test(id)) return bad('device', 'a device id (aa:bb:cc:dd:ee:ff, router or ip:ADDRESS)');
+    if (!isDeviceId(id)) return bad('device', 'a device id (aa:bb:cc:dd:ee:ff, router or ip:ADDRESS)');
     f.deviceId = id;
   }
   if (v('name')) {

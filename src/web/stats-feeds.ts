@@ -14,7 +14,7 @@ const DAY = 24 * HOUR;
 
 let regionNames: Intl.DisplayNames | null | undefined;
 /** "Germany" for DE; the code itself where Node lacks the data (small-icu builds). */
-export function countryName(code: string): string {
+function countryName(code: string): string {
   if (regionNames === undefined) {
     try {
       regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
@@ -33,7 +33,7 @@ export function countryName(code: string): string {
  * Allowed and blocked per bucket, every bucket present (an hour with no query is a zero bar, not
  * a gap). Buckets end at `now`: 24 hours, or 7 days (labels in the router's local time).
  */
-export function bucketSeries(points: HourPoint[], now: number, isWeek: boolean): TimeSeries {
+function bucketSeries(points: HourPoint[], now: number, isWeek: boolean): TimeSeries {
   const size = isWeek ? DAY : HOUR;
   const n = isWeek ? 7 : 24;
   const first = Math.floor(now / HOUR) * HOUR - (n - 1) * size;

@@ -5,8 +5,8 @@
  * seen from the browser, login throttling, and a phone-sized viewport. Screenshots go to a temp
  * dir, or to $SCREENSHOTS_DIR (docs/screenshots/ when refreshing the docs).
  */
-import { browserProblem, launchChromium, logIn, openDesktopPage, screenshotsDir, waitForAdmin } from '../helpers/browser.js';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { browserProblem, closeAdmin, logIn, openAdmin, screenshotsDir } from '../helpers/browser.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,21 +75,14 @@ describe.skipIf(problem !== null)(`admin pages in chromium${problem ? ` (skipped
     base = `http://127.0.0.1:${adminPort}`;
     knot = await startKnot();
     tm = await startTelemute(['--config', config, '--upstream', `127.0.0.1:${knot.port}`, '--admin', `127.0.0.1:${adminPort}`]);
-    await waitForAdmin(base);
-    browser = await launchChromium();
-    ({ context, page } = await openDesktopPage(browser, consoleErrors));
+    ({ browser, context, page } = await openAdmin(base, consoleErrors));
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
     });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await tm?.stop();
-    await knot?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAdmin({ browser, servers: [tm, knot], dir }));
 
   it('sends a fresh install to /setup and sets the password with the code from the log', async () => {
     const code = /setup code ([0-9A-Z]{5}-[0-9A-Z]{5})/.exec(tm.log())?.[1];

@@ -6,8 +6,8 @@
  * restores through the page and puts a deleted rule back. Screenshots of every page, desktop and
  * 390×844, go to a temp dir or to $SCREENSHOTS_DIR.
  */
-import { browserProblem, launchChromium, logIn, openDesktopPage, screenshotsDir, waitForAdmin } from '../helpers/browser.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { browserProblem, closeAdmin, openAdmin, screenshotsDir } from '../helpers/browser.js';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -53,18 +53,10 @@ describe.skipIf(problem !== null)(`managing pages in chromium${problem ? ` (skip
     base = `http://127.0.0.1:${adminPort}`;
     knot = await startKnot();
     tm = await startTelemute(['--upstream', `127.0.0.1:${knot.port}`, '--admin', `127.0.0.1:${adminPort}`], { env: { TELEMUTE_ADMIN_PASSWORD: PASSWORD } });
-    await waitForAdmin(base);
-    browser = await launchChromium();
-    ({ page } = await openDesktopPage(browser, errors));
-    await logIn(page, base, PASSWORD);
+    ({ browser, page } = await openAdmin(base, errors, PASSWORD));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await tm?.stop();
-    await knot?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAdmin({ browser, servers: [tm, knot], dir }));
 
   it('shows a query from a device in the query log', async () => {
     expect(await addresses('www.example.org')).not.toContain('0.0.0.0');

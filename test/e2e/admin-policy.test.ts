@@ -7,8 +7,8 @@
  * running now cuts the TV off, the dashboard pauses the household, and the settings page changes
  * the password. Screenshots (desktop and 390×844) go to a temp dir or to $SCREENSHOTS_DIR.
  */
-import { browserProblem, launchChromium, logIn, openDesktopPage, screenshotsDir, waitForAdmin } from '../helpers/browser.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { browserProblem, closeAdmin, openAdmin, screenshotsDir } from '../helpers/browser.js';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -80,10 +80,7 @@ describe.skipIf(problem !== null)(`policy editors in chromium${problem ? ` (skip
       ['--upstream', `127.0.0.1:${knot.port}`, '--dns', `198.18.30.1:${port}`, '--dns', `198.18.31.1:${port}`, '--admin', base.slice(7), '--state', `${dir}/state`, '--volatile', `${dir}/run`],
       { env: { TELEMUTE_ADMIN_PASSWORD: PASSWORD } },
     );
-    await waitForAdmin(base);
-    browser = await launchChromium();
-    ({ page } = await openDesktopPage(browser, errors));
-    await logIn(page, base, PASSWORD);
+    ({ browser, page } = await openAdmin(base, errors, PASSWORD));
     // Asked directly, a device is known by its MAC once the neighbour table has it: until then its page is a 404.
     for (const [ask, mac] of [[fromPhone, PHONE], [fromTv, TV]] as const) {
       for (let i = 0; i < 40 && (await page.goto(devicePage(mac)))?.status() !== 200; i++) {
@@ -95,12 +92,9 @@ describe.skipIf(problem !== null)(`policy editors in chromium${problem ? ` (skip
   }, 200_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await tm?.stop();
-    await knot?.stop();
+    await closeAdmin({ browser, servers: [tm, knot], dir });
     phone?.remove();
     tv?.remove();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('observes the Xiaomi catalog for the household from Lists & catalogs', async () => {

@@ -3,6 +3,7 @@
  * effect now, a pause, and the editor of its own layer (PUT /api/devices/:id/policy, whole spec;
  * "reset" is DELETE: everything as the household/group again).
  */
+import { deviceApi } from './device-parts.js';
 import { clockTime } from './format.js';
 import { CatalogChoices, Switches } from './layer-editor.js';
 import { SendButton } from './manage-parts.js';
@@ -14,7 +15,7 @@ const DEVICE_PAUSES = [15, 60, 480];
 function GroupForm(props: { p: DevicePolicyProps }) {
   const { p } = props;
   return (
-    <form class="inline" data-api={`/api/devices/${encodeURIComponent(p.device)}`} data-method="PATCH" data-then="reload" method="post">
+    <form class="inline" data-api={deviceApi(p.device)} data-method="PATCH" data-then="reload" method="post">
       <label class="vh" for="group-select">Group</label>
       <select id="group-select" name="policy">
         <option value="" selected={p.group === null}>Household default (no group)</option>

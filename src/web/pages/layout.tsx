@@ -5,7 +5,7 @@
 import type { Child } from 'hono/jsx';
 import { assetUrl, SCRIPT, STYLESHEET } from './assets.js';
 
-/** The navigation, in order. Pages not built yet answer with a placeholder (page-routes.ts). */
+/** The navigation, in order; page-routes.tsx puts the session check on each href. */
 export const NAV = [
   { href: '/', label: 'Dashboard' },
   { href: '/devices', label: 'Devices' },

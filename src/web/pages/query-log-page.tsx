@@ -11,7 +11,7 @@ import { Layout } from './layout.js';
 import type { QueryLogProps } from './manage-models.js';
 
 /** "SG US · AS64500 Example Net": countries, then networks, each once. */
-export function answerSummary(e: Pick<LogEntry, 'answers'>): string {
+function answerSummary(e: Pick<LogEntry, 'answers'>): string {
   const countries = [...new Set(e.answers.map((a) => a.country).filter(Boolean))];
   const networks = [...new Set(e.answers.filter((a) => a.asn > 0).map((a) => `AS${a.asn}${a.org ? ` ${a.org}` : ''}`))];
   return [countries.join(' '), networks.join(', ')].filter(Boolean).join(' · ');

@@ -12,7 +12,7 @@ import { freeId } from './rules-page.js';
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /** "Mon, Tue, Wed 21:00–07:00: block everything". */
-export function scheduleText(s: Schedule): string {
+function scheduleText(s: Schedule): string {
   const days = s.days.length === 7 ? 'Every day' : [...s.days].sort().map((d) => DAYS[d]).join(', ');
   const what = Object.entries(s.apply).map(([k, v]) => (k === 'blockAll' ? (v ? 'block everything' : 'unblock everything') : `${k}: ${JSON.stringify(v)}`));
   return `${days} ${s.from}–${s.to}${s.to < s.from ? ' (next day)' : ''}: ${what.join(', ') || 'nothing'}`;

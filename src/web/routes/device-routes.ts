@@ -9,6 +9,7 @@ import { displayName, type Device, type Registry } from '../../devices/registry.
 import { readJson } from '../body.js';
 import type { AdminEnv } from '../context.js';
 import { apiError } from '../errors.js';
+import { isDeviceId } from '../log-filter.js';
 
 export interface DeviceRouteDeps {
   devices: Registry;
@@ -17,24 +18,27 @@ export interface DeviceRouteDeps {
 
 /** Printable, no control characters: names end up in logs, HTML and CSV. */
 const NAME = /^[^\p{Cc}]*$/u;
-const ID = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$|^router$|^ip:[0-9a-f.:]+$/;
 
-const view = (d: Device) => ({ ...d, displayName: displayName(d) });
+/** A device as the API and the pages show it: the record and the name to display. */
+export const deviceView = (d: Device) => ({ ...d, displayName: displayName(d) });
+
+/** The registry's devices, the most recently seen first (the order of every device list). */
+export const newestFirst = (devices: Registry): Device[] => devices.list().sort((a, b) => b.lastSeen - a.lastSeen);
 
 /** Adds the device routes. */
 export function deviceRoutes(app: Hono<AdminEnv>, deps: DeviceRouteDeps): void {
   const { devices, log } = deps;
 
-  app.get('/api/devices', (c) => c.json({ devices: devices.list().sort((a, b) => b.lastSeen - a.lastSeen).map(view) }));
+  app.get('/api/devices', (c) => c.json({ devices: newestFirst(devices).map(deviceView) }));
 
   app.get('/api/devices/:id', (c) => {
     const d = devices.get(c.req.param('id').toLowerCase());
-    return d ? c.json(view(d)) : apiError(c, 404, 'not_found', `No device ${c.req.param('id')}`);
+    return d ? c.json(deviceView(d)) : apiError(c, 404, 'not_found', `No device ${c.req.param('id')}`);
   });
 
   app.patch('/api/devices/:id', async (c) => {
     const id = c.req.param('id').toLowerCase();
-    if (!ID.test(id)) return apiError(c, 400, 'bad_request', 'id: a MAC address (aa:bb:cc:dd:ee:ff), router or ip:ADDRESS');
+    if (!isDeviceId(id)) return apiError(c, 400, 'bad_request', 'id: a MAC address (aa:bb:cc:dd:ee:ff), router or ip:ADDRESS');
     const body = await readJson(c, {
       name: { type: 'string', optional: true, maxLength: 64, pattern: NAME },
       policy: { type: 'string', optional: true, maxLength: 64, pattern: NAME },
@@ -51,6 +55,6 @@ export function deviceRoutes(app: Hono<AdminEnv>, deps: DeviceRouteDeps): void {
     const result = devices.update(id, change);
     if (typeof result === 'string') return apiError(c, result.startsWith('no device') ? 404 : 400, result.startsWith('no device') ? 'not_found' : 'bad_request', result);
     log('info', `admin: device ${id} updated (${Object.keys(change).join(', ')})`);
-    return c.json(view(result));
+    return c.json(deviceView(result));
   });
 }

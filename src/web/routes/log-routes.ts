@@ -14,7 +14,7 @@ import type { AdminFile } from '../admin-file.js';
 import type { AdminEnv } from '../context.js';
 import { apiError } from '../errors.js';
 import { identify, unauthorized } from '../guard.js';
-import { parseLogFilter } from '../log-filter.js';
+import { isDeviceId, parseLogFilter } from '../log-filter.js';
 import type { Sessions } from '../sessions.js';
 
 export interface LogRouteDeps {
@@ -30,8 +30,8 @@ export interface LogRouteDeps {
 }
 
 /** Periods GET /api/stats knows, in hours. */
-export const PERIODS = { '24h': 24, '7d': 7 * 24, '30d': 30 * 24 } as const;
-export type PeriodName = keyof typeof PERIODS;
+const PERIODS = { '24h': 24, '7d': 7 * 24, '30d': 30 * 24 } as const;
+type PeriodName = keyof typeof PERIODS;
 
 /** A comment line every 15 s keeps proxies and NAT from closing an idle stream (WHATWG HTML §9.2.7). */
 const HEARTBEAT_MS = 15_000;
@@ -43,7 +43,7 @@ const MAX_QUEUED = 200;
 const MAX_STREAM_MS = 3_600_000;
 
 /** The period named by `?period=`, ending now; undefined for an unknown name. */
-export function periodOf(name: string, now: number): Period | undefined {
+function periodOf(name: string, now: number): Period | undefined {
   const hours = PERIODS[name as PeriodName];
   return hours === undefined ? undefined : { from: now - hours * 3_600_000, to: now + 1 };
 }
@@ -119,7 +119,7 @@ export function logRoutes(app: Hono<AdminEnv>, deps: LogRouteDeps): void {
 
   app.get('/api/report/:id', (c) => {
     const id = c.req.param('id').toLowerCase();
-    if (id !== 'house' && parseLogFilter({ device: id }).ok === false) return apiError(c, 400, 'bad_request', 'id: a device id or house', { field: 'id' });
+    if (id !== 'house' && !isDeviceId(id)) return apiError(c, 400, 'bad_request', 'id: a device id or house', { field: 'id' });
     const device = id === 'house' ? null : id;
     if (c.req.query('format') !== 'csv') return c.json(stats.report(device, 'json'));
     // The id becomes part of a file name: only letters, digits and dashes.

@@ -10,8 +10,9 @@ import { displayName, type Registry } from '../../devices/registry.js';
 import type { PolicySpec } from '../../policy/policy-doc.js';
 import type { Stats } from '../../stats/stats.js';
 import type { AdminEnv } from '../context.js';
-import { parseLogFilter } from '../log-filter.js';
+import { isDeviceId, parseLogFilter } from '../log-filter.js';
 import { BackupPage } from '../pages/backup-page.js';
+import { deviceApi } from '../pages/device-parts.js';
 import { GeoPage } from '../pages/geo-page.js';
 import { GroupsPage } from '../pages/groups-page.js';
 import { ListsPage } from '../pages/lists-page.js';
@@ -22,7 +23,8 @@ import { RulesPage } from '../pages/rules-page.js';
 import { SettingsPage } from '../pages/settings-page.js';
 import { settingRows } from '../pages/settings-rows.js';
 import type { PolicyRouteDeps } from './policy-routes.js';
-import { groupViews } from './policy-views.js';
+import { newestFirst } from './device-routes.js';
+import { groupViews, sensitiveEntries } from './policy-views.js';
 import { render } from './render.js';
 
 /** What these pages read; each part optional (a page then says it is not running). */
@@ -39,13 +41,13 @@ export interface ManagePageDeps {
 const PAGE_ENTRIES = 100;
 const FILTER_KEYS = ['device', 'name', 'action', 'country', 'from', 'to', 'cursor'];
 
-const geoOf = (spec: PolicySpec | undefined) => ((spec as { geo?: GeoRuleView[] } | undefined)?.geo ?? []) as GeoRuleView[];
+const geoOf = (spec: PolicySpec | undefined): GeoRuleView[] => spec?.geo ?? [];
 
 /** Adds the managing pages. */
 export function managePageRoutes(app: Hono<AdminEnv>, deps: ManagePageDeps & { now: () => number }): void {
   const { now, stats } = deps;
   const admin = deps.policy?.admin;
-  const deviceNames = () => (deps.devices?.list() ?? []).sort((a, b) => b.lastSeen - a.lastSeen).map((d) => ({ id: d.id, name: displayName(d) }));
+  const deviceNames = () => (deps.devices ? newestFirst(deps.devices) : []).map((d) => ({ id: d.id, name: displayName(d) }));
 
   app.get('/queries', (c) => {
     const raw = Object.fromEntries(FILTER_KEYS.map((k) => [k, c.req.query(k) ?? '']));
@@ -67,7 +69,7 @@ export function managePageRoutes(app: Hono<AdminEnv>, deps: ManagePageDeps & { n
       name: k.name,
       description: k.description,
       counts: k.counts,
-      sensitive: k.entries.filter((e) => e.class === 'sensitive').map((e) => ({ pattern: e.pattern, note: e.note })),
+      sensitive: sensitiveEntries(k),
       mode: household.catalogs?.[k.id] ?? household.catalogs?.['*'] ?? 'off',
       isDefaultMode: household.catalogs?.[k.id] === undefined,
       sensitiveMode: household.sensitive?.[k.id] ?? household.sensitive?.['*'] ?? 'allow',
@@ -101,7 +103,7 @@ export function managePageRoutes(app: Hono<AdminEnv>, deps: ManagePageDeps & { n
       ...view.groups.map((g) => ({ label: `Group: ${g.name}`, api: `/api/groups/${encodeURIComponent(g.id)}`, base: { name: g.name, spec: g.spec }, path: 'spec.geo', rules: geoOf(g.spec) })),
       ...Object.entries(view.devices).map(([id, spec]) => {
         const d = deps.devices?.get(id);
-        return { label: `Device: ${d ? displayName(d) : id}`, api: `/api/devices/${encodeURIComponent(id)}/policy`, base: spec, path: 'geo', rules: geoOf(spec) };
+        return { label: `Device: ${d ? displayName(d) : id}`, api: `${deviceApi(id)}/policy`, base: spec, path: 'geo', rules: geoOf(spec) };
       }),
     ];
     return render(c, <GeoPage layers={layers} registration={registration} />);
@@ -113,7 +115,7 @@ export function managePageRoutes(app: Hono<AdminEnv>, deps: ManagePageDeps & { n
   app.get('/devices/:id/report', (c) => {
     const id = c.req.param('id').toLowerCase();
     const d = deps.devices?.get(id);
-    const isValid = id === 'house' || parseLogFilter({ device: id }).ok;
+    const isValid = id === 'house' || isDeviceId(id);
     const title = id === 'house' ? 'the whole house' : d ? displayName(d) : id;
     const report = stats && isValid ? stats.report(id === 'house' ? null : id, 'json') : undefined;
     return render(c, <ReportPage now={now()} title={title} id={id} report={report} />, isValid ? 200 : 404);

@@ -5,10 +5,10 @@
  * apply: a page checks the session cookie itself and sends strangers to /login (or /setup).
  */
 import type { Context, Hono } from 'hono';
-import { getCookie } from 'hono/cookie';
-import { displayName, type Registry } from '../../devices/registry.js';
+import type { Registry } from '../../devices/registry.js';
 import type { AdminFile } from '../admin-file.js';
 import type { AdminEnv } from '../context.js';
+import { hasSession } from '../guard.js';
 import { ASSETS } from '../pages/assets.js';
 import { DashboardPage } from '../pages/dashboard-page.js';
 import { DeviceDetailPage } from '../pages/device-detail-page.js';
@@ -16,12 +16,13 @@ import { DevicesPage } from '../pages/devices-page.js';
 import { safeNext } from '../pages/format.js';
 import { NAV } from '../pages/layout.js';
 import { LoginPage } from '../pages/login-page.js';
-import { MessagePage } from '../pages/placeholder-page.js';
+import { MessagePage } from '../pages/message-page.js';
 import { SetupPage } from '../pages/setup-page.js';
 import type { DashboardProps, DeviceDetailProps } from '../pages/view-models.js';
-import { SESSION_COOKIE, type Sessions } from '../sessions.js';
+import type { Sessions } from '../sessions.js';
 import type { SetupCode } from '../setup-code.js';
 import { dashboardFromStats, deviceExtrasFromStats } from '../stats-feeds.js';
+import { deviceView, newestFirst } from './device-routes.js';
 import { managePageRoutes, type ManagePageDeps } from './manage-page-routes.js';
 import { devicePolicyProps } from './policy-views.js';
 import { render } from './render.js';
@@ -47,10 +48,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 export function pageRoutes(app: Hono<AdminEnv>, deps: PageRouteDeps): void {
   const { file, sessions, now } = deps;
   const hasPassword = async () => (await file.read()).password !== undefined;
-  const isSignedIn = async (c: Context<AdminEnv>) => {
-    const cookie = getCookie(c, SESSION_COOKIE);
-    return cookie !== undefined && sessions.check(cookie, (await file.read()).password?.hash);
-  };
+  const isSignedIn = (c: Context<AdminEnv>) => hasSession(c, { file, sessions });
 
   for (const a of ASSETS) {
     app.get(a.path, (c) => {
@@ -96,8 +94,7 @@ export function pageRoutes(app: Hono<AdminEnv>, deps: PageRouteDeps): void {
 
   app.get('/devices', (c) => {
     if (!deps.devices) return notAvailable(c);
-    const list = deps.devices.list().sort((a, b) => b.lastSeen - a.lastSeen);
-    return render(c, <DevicesPage now={now()} devices={list.map((d) => ({ ...d, displayName: displayName(d) }))} />);
+    return render(c, <DevicesPage now={now()} devices={newestFirst(deps.devices).map(deviceView)} />);
   });
 
   app.get('/devices/:id', (c) => {
@@ -106,7 +103,7 @@ export function pageRoutes(app: Hono<AdminEnv>, deps: PageRouteDeps): void {
     if (!d) return render(c, <MessagePage title="No such device" message={`No device ${id}.`} signedIn />, 404);
     const extras = deviceExtras?.(id) ?? {};
     const policy = deps.policy && devicePolicyProps(deps.policy.admin, deps.devices, id, now());
-    return render(c, <DeviceDetailPage now={now()} device={{ ...d, displayName: displayName(d) }} {...extras} policy={policy} />);
+    return render(c, <DeviceDetailPage now={now()} device={deviceView(d)} {...extras} policy={policy} />);
   });
 
   managePageRoutes(app, { ...deps, now });

@@ -3,13 +3,13 @@
  * current password is asked again, so a borrowed session (a laptop left open) cannot lock the owner
  * out; a wrong one counts against the same per-address limiter as a wrong login.
  */
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { Level } from '../../log.js';
 import type { AdminFile } from '../admin-file.js';
 import { readJson } from '../body.js';
 import { clientAddress, isHttps, type AdminEnv } from '../context.js';
-import { apiError } from '../errors.js';
+import { apiError, tooMany } from '../errors.js';
 import type { LoginLimiter } from '../login-limiter.js';
 import { passwordProblem } from '../passwd.js';
 import { hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from '../password.js';
@@ -70,9 +70,4 @@ export function passwordRoutes(app: Hono<AdminEnv>, deps: PasswordRouteDeps): vo
       changing--;
     }
   });
-}
-
-function tooMany(c: Context<AdminEnv>, seconds: number, code: string, message: string): Response {
-  c.header('Retry-After', String(seconds)); // RFC 9110 §10.2.3, delay-seconds form
-  return apiError(c, 429, code, message, { retryAfterS: seconds });
 }

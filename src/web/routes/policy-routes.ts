@@ -51,7 +51,10 @@ export function policyRoutes(app: Hono<AdminEnv>, deps: PolicyRouteDeps): void {
     return o.ok ? c.json(o.value) : apiError(c, o.status, CODES[o.status], o.message);
   });
 
-  app.get('/api/rules', (c) => c.json({ rules: admin.view().rules, errors: admin.view().ruleErrors }));
+  app.get('/api/rules', (c) => {
+    const { rules, ruleErrors } = admin.view();
+    return c.json({ rules, errors: ruleErrors });
+  });
   app.put('/api/rules/:id', withBody((c, b) => checkedId(c, (r) => answer(c, admin.putRule(r, b), `rule ${r} saved`))));
   app.delete('/api/rules/:id', (c) => answer(c, admin.deleteRule(id(c)), `rule ${id(c)} deleted`));
 

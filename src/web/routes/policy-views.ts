@@ -4,11 +4,15 @@
  * by the same code the resolver uses (policy-admin.ts effectiveView).
  */
 import { displayName, type Registry } from '../../devices/registry.js';
+import type { CatalogEntry } from '../../policy/catalogs.js';
 import { effectiveView, type PolicyAdmin } from '../../policy/policy-admin.js';
+import { deviceApi } from '../pages/device-parts.js';
 import type { CatalogChoice, DevicePolicyProps, GroupView } from '../pages/policy-models.js';
 
-const catalogChoices = (admin: PolicyAdmin): CatalogChoice[] =>
-  admin.catalogs().map((k) => ({ id: k.id, name: k.name, sensitive: k.entries.filter((e) => e.class === 'sensitive').map((e) => ({ pattern: e.pattern, note: e.note })) }));
+/** A catalog's sensitive entries, each with the trade-off of blocking it. */
+export const sensitiveEntries = (k: { entries: readonly CatalogEntry[] }) => k.entries.filter((e) => e.class === 'sensitive').map((e) => ({ pattern: e.pattern, note: e.note }));
+
+const catalogChoices = (admin: PolicyAdmin): CatalogChoice[] => admin.catalogs().map((k) => ({ id: k.id, name: k.name, sensitive: sensitiveEntries(k) }));
 
 /** The device page's policy section, or undefined for an unknown device. */
 export function devicePolicyProps(admin: PolicyAdmin, devices: Registry | undefined, id: string, at: number): DevicePolicyProps | undefined {
@@ -28,7 +32,7 @@ export function devicePolicyProps(admin: PolicyAdmin, devices: Registry | undefi
     householdPausedUntil: pause('household'),
     effective: now,
     editor: {
-      api: `/api/devices/${encodeURIComponent(id)}/policy`,
+      api: `${deviceApi(id)}/policy`,
       spec: doc.devices[id] ?? {},
       inherited: inherited.value,
       inheritLabel: group ? `group ${group.name}` : 'household',

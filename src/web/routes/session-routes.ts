@@ -1,13 +1,13 @@
 /**
  * POST /api/login and POST /api/logout: trade the admin password for a session cookie and back.
  */
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Level } from '../../log.js';
 import type { AdminFile } from '../admin-file.js';
 import { readJson } from '../body.js';
 import { clientAddress, isHttps, type AdminEnv } from '../context.js';
-import { apiError } from '../errors.js';
+import { apiError, tooMany } from '../errors.js';
 import type { LoginLimiter } from '../login-limiter.js';
 import { MAX_PASSWORD_LENGTH, verifyPassword } from '../password.js';
 import { ABSOLUTE_MS, SESSION_COOKIE, type Sessions } from '../sessions.js';
@@ -73,9 +73,4 @@ export function sessionRoutes(app: Hono<AdminEnv>, deps: SessionRouteDeps): void
     deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: isHttps(c) });
     return c.body(null, 204);
   });
-}
-
-function tooMany(c: Context<AdminEnv>, seconds: number, code: string, message: string): Response {
-  c.header('Retry-After', String(seconds)); // RFC 9110 §10.2.3, delay-seconds form
-  return apiError(c, 429, code, message, { retryAfterS: seconds });
 }

@@ -8,7 +8,7 @@ import type { Level } from '../../log.js';
 import type { AdminFile } from '../admin-file.js';
 import { readJson } from '../body.js';
 import { clientAddress, type AdminEnv } from '../context.js';
-import { apiError } from '../errors.js';
+import { apiError, tooMany } from '../errors.js';
 import type { LoginLimiter } from '../login-limiter.js';
 import { passwordProblem } from '../passwd.js';
 import { hashPassword, MAX_PASSWORD_LENGTH } from '../password.js';
@@ -30,7 +30,7 @@ export function setupRoutes(app: Hono<AdminEnv>, deps: SetupRouteDeps): void {
   app.post('/api/setup', async (c) => {
     const address = clientAddress(c);
     const wait = limiter.retryAfterS(address);
-    if (wait > 0) return tooMany(c, wait);
+    if (wait > 0) return tooMany(c, wait, 'rate_limited', 'Too many wrong codes or passwords; try again later');
     const body = await readJson(c, {
       code: { type: 'string', minLength: 1, maxLength: 64 },
       password: { type: 'string', minLength: 1, maxLength: MAX_PASSWORD_LENGTH },
@@ -64,9 +64,4 @@ export function setupRoutes(app: Hono<AdminEnv>, deps: SetupRouteDeps): void {
 
 function alreadySet(c: Context<AdminEnv>): Response {
   return apiError(c, 409, 'already_set', 'An admin password is set already; log in, or change it with `telemute passwd`');
-}
-
-function tooMany(c: Context<AdminEnv>, seconds: number): Response {
-  c.header('Retry-After', String(seconds)); // RFC 9110 §10.2.3, delay-seconds form
-  return apiError(c, 429, 'rate_limited', 'Too many wrong codes or passwords; try again later', { retryAfterS: seconds });
 }
