@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nameToWire } from '../../src/dns/name.js';
-import { buildCatalogIndex, presentation, type CatalogHit } from '../../src/policy/catalog-index.js';
+import { buildCatalogIndex, type CatalogHit } from '../../src/policy/catalog-index.js';
 import type { Catalog, CatalogEntry } from '../../src/policy/catalogs.js';
-import { newNameWalk, walkName } from '../../src/policy/name-walk.js';
+import { newNameWalk, presentation, walkName } from '../../src/policy/name-walk.js';
 
 /** A small synthetic catalog; entries as [pattern, kind, class]. */
 function catalog(id: string, entries: [string, CatalogEntry['kind'], CatalogEntry['class']?][]): Catalog {

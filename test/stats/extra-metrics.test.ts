@@ -39,13 +39,15 @@ describe('extraMetrics', () => {
   });
 
   it('gives every family HELP and TYPE lines', () => {
-    for (const m of extraMetrics(input)) {
+    const families = extraMetrics(input);
+    expect(families.length).toBeGreaterThan(0);
+    for (const m of families) {
       expect(text).toContain(`# HELP ${m.name} `);
       expect(text).toContain(`# TYPE ${m.name} ${m.type}`);
     }
   });
 
   it('stops', async () => {
-    await stats.stop();
+    await expect(stats.stop()).resolves.toBeUndefined();
   });
 });

@@ -26,7 +26,8 @@ describe('ruleId', () => {
   });
 
   it('differs per device and per name, and is stable', () => {
-    expect(ruleId('b', 'router', 'example.org')).toBe(ruleId('b', 'router', 'example.org'));
+    // Stable: pinned, so a change of hash or slug (which would orphan saved rule ids) fails here.
+    expect(ruleId('b', 'router', 'example.org')).toBe('b-example-org-1rxxzfe');
     expect(ruleId('b', 'router', 'example.org')).not.toBe(ruleId('b', 'ip:192.168.1.2', 'example.org'));
     expect(ruleId('b', 'router', 'a.example.org')).not.toBe(ruleId('b', 'router', 'b.example.org'));
     expect(ruleId('b', 'router', 'metrics.example.org')).toMatch(/^b-metrics-example-org-[0-9a-z]+$/);
