@@ -6,7 +6,7 @@
  * to know where each record sits (to patch TTLs, strip OPT, read CNAME targets and addresses).
  */
 import { HEADER_SIZE, TYPE } from './constants.js';
-import { escapeLabelByte } from './name.js';
+import { escapeLabelByte, nameToWire } from './name.js';
 
 /** Largest number of RRs we index in one message; more is treated as malformed (64 KiB / 11 B). */
 const MAX_RRS = 6000;
@@ -55,6 +55,16 @@ export function readName(buf: Uint8Array, off: number): string | null {
   return null;
 }
 
+
+/**
+ * The name at `off` (compression pointers followed) as an uncompressed, lowercase wire name
+ * (latin1 string, the form lookups use), or null if it is malformed. For copying a name out of a
+ * message it is not kept in (a pointer would lead elsewhere there).
+ */
+export function readNameWire(buf: Uint8Array, off: number): string | null {
+  const name = readName(buf, off);
+  return name === null ? null : nameToWire(name);
+}
 
 /** One resource record's position in a message. */
 export interface RecordRef {

@@ -5,7 +5,7 @@
  * told from a real one in any DNS tool.
  */
 import { EDE, HEADER_SIZE, RCODE, TYPE } from './constants.js';
-import { addressRecord, buildReply, soaRecord, type OptParts, type QueryHead } from './reply.js';
+import { addressRecord, buildReply, resourceRecord, soaRecord, type OptParts, type QueryHead } from './reply.js';
 
 /** How blocked names are answered (config `block_response`). */
 export type BlockMode = 'null' | 'nxdomain' | 'refused';
@@ -49,21 +49,13 @@ export function nxdomainReply(q: QueryHead, ttl: number, opt: OptParts = filtere
  * uncompressed; the address records point at it.
  */
 export function cnameReply(q: QueryHead, targetWire: string, addresses: { bytes: Uint8Array; type: number }[], ttl: number): Buffer {
-  const target = Buffer.from(targetWire, 'latin1');
-  const cname = Buffer.alloc(12 + target.length);
-  cname.writeUInt16BE(0xc00c, 0);
-  cname.writeUInt16BE(TYPE.CNAME, 2);
-  cname.writeUInt16BE(1, 4);
-  cname.writeUInt32BE(ttl, 6);
-  cname.writeUInt16BE(target.length, 10);
-  target.copy(cname, 12);
   const targetAt = q.questionEnd + 12; // where the target's name sits in the reply
-  const records: Buffer[] = [cname];
-  for (const a of addresses) {
-    const r = addressRecord(a.bytes, ttl);
-    r.writeUInt16BE(0xc000 | targetAt, 0);
-    records.push(r);
-  }
   if (targetAt >= 0x4000 - HEADER_SIZE) return buildReply(q, { rcode: RCODE.SERVFAIL }); // cannot point that far (never for a real question)
+  const targetOwner = Uint8Array.of(0xc0 | (targetAt >> 8), targetAt & 0xff);
+  const records: Buffer[] = [resourceRecord(QUESTION_NAME, TYPE.CNAME, ttl, Buffer.from(targetWire, 'latin1'))];
+  for (const a of addresses) records.push(resourceRecord(targetOwner, a.bytes.length === 4 ? TYPE.A : TYPE.AAAA, ttl, a.bytes));
   return buildReply(q, { rcode: RCODE.NOERROR, records: Buffer.concat(records), answerCount: records.length });
 }
+
+/** A compression pointer to the question's name (offset 12). */
+const QUESTION_NAME = Uint8Array.of(0xc0, 0x0c);

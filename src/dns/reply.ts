@@ -6,7 +6,7 @@
  * spelling of the name comes back, RFC 1035 §7.3 and 0x20-encoding resolvers), and carries an
  * OPT record exactly when the query did (RFC 6891 §7).
  */
-import { EDNS_UDP_SIZE, FLAG2, FLAG3, HEADER_SIZE, RCODE } from './constants.js';
+import { CLASS_IN, EDNS_UDP_SIZE, FLAG2, FLAG3, HEADER_SIZE, RCODE } from './constants.js';
 
 /** What a reply needs to know about its query. */
 export interface QueryHead {
@@ -116,6 +116,19 @@ export function truncatedReply(q: QueryHead, full: Uint8Array): Buffer {
   const out = buildReply(q, { rcode: full[3] & 0x0f });
   out[2] = full[2] | FLAG2.TC;
   out[3] = full[3];
+  return out;
+}
+
+/** One class IN resource record: `owner` (wire bytes or a compression pointer), type, TTL, RDATA. */
+export function resourceRecord(owner: Uint8Array, type: number, ttl: number, rdata: Uint8Array): Buffer {
+  const out = Buffer.alloc(owner.length + 10 + rdata.length);
+  out.set(owner, 0);
+  const o = owner.length;
+  out.writeUInt16BE(type, o);
+  out.writeUInt16BE(CLASS_IN, o + 2);
+  out.writeUInt32BE(ttl, o + 4);
+  out.writeUInt16BE(rdata.length, o + 8);
+  out.set(rdata, o + 10);
   return out;
 }
 

@@ -6,8 +6,7 @@
  * Never for DNSSEC clients: the RRSIG would no longer match (the caller blocks instead).
  */
 import { HEADER_SIZE, TYPE } from './constants.js';
-import { readName, scanMessage } from './message.js';
-import { nameToWire } from './name.js';
+import { readNameWire, scanMessage } from './message.js';
 
 /** `reply` without the answer-section A/AAAA records whose index (among A/AAAA, in order) is in `drop`; null if it cannot be read. */
 export function stripAddresses(reply: Buffer, drop: ReadonlySet<number>): Buffer | null {
@@ -45,7 +44,6 @@ export function stripAddresses(reply: Buffer, drop: ReadonlySet<number>): Buffer
 }
 
 function wireOf(buf: Buffer, offset: number): Buffer | null {
-  const name = readName(buf, offset);
-  const wire = name === null ? null : nameToWire(name);
+  const wire = readNameWire(buf, offset);
   return wire === null ? null : Buffer.from(wire, 'latin1');
 }

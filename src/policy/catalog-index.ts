@@ -11,7 +11,8 @@
  */
 import { nameToWire } from '../dns/name.js';
 import type { Catalog, EntryClass } from './catalogs.js';
-import { createSuffixMap, type NameWalk } from './name-walk.js';
+import { wildcardParts } from './rules.js';
+import { createSuffixMap, presentation, type NameWalk } from './name-walk.js';
 
 /** One catalog entry, as the engine sees it. */
 export interface CatalogHit {
@@ -94,43 +95,25 @@ export function buildCatalogIndex(catalogs: readonly Catalog[]): CatalogIndex {
   };
 }
 
-/** The walked name in presentation form (lowercase, no trailing dot), made once per walk. */
-export function presentation(walk: NameWalk): string {
-  if (walk.name !== null) return walk.name;
-  let out = '';
-  for (let i = 0; i < walk.wire.length; ) {
-    const len = walk.wire.charCodeAt(i);
-    if (len === 0) break;
-    out += (out === '' ? '' : '.') + walk.wire.slice(i + 1, i + 1 + len);
-    i += len + 1;
-  }
-  return (walk.name = out);
-}
-
-/**
- * A catalog wildcard: `*` stands for any characters within one label (a lone `*` label for at
- * least one), never a dot, as in custom rules
- * (`data.mistat.*.xiaomi.com`, `fr-app-chat-global-xiaomi-net*.*.elb.amazonaws.com`,
- * `unagi.amazon.*`); like suffix entries it also covers subdomains. `tail` is the wire form of
- * the literal labels after the last wildcard label (null when the last label has a `*`).
- */
 function hasNeedles(wire: string, needles: string[]): boolean {
   for (const n of needles) if (wire.indexOf(n) < 0) return false;
   return true;
 }
 
+/**
+ * A catalog wildcard, with the syntax of custom rules (rules.ts `wildcardParts`)
+ * (`data.mistat.*.xiaomi.com`, `fr-app-chat-global-xiaomi-net*.*.elb.amazonaws.com`,
+ * `unagi.amazon.*`); like suffix entries it also covers subdomains. `tail` is the wire form of
+ * the literal labels after the last wildcard label (null when the last label has a `*`).
+ */
 function compileWildcard(pattern: string): { re: RegExp; tail: string | null; needles: string[] } | null {
   const labels = pattern.toLowerCase().split('.');
   if (labels.some((l) => l === '' || !/^[a-z0-9_*-]+$/.test(l))) return null;
-  let tailStart = labels.length;
-  while (tailStart > 0 && !labels[tailStart - 1].includes('*')) tailStart--;
-  const body = labels.map((l) => (l === '*' ? '[^.]+' : l.split('*').map(escapeRe).join('[^.]*'))).join('\\.');
+  const { body, tailStart } = wildcardParts(labels);
   const tail = tailStart === labels.length ? null : nameToWire(labels.slice(tailStart).join('.'));
   const needles = labels.filter((l) => !l.includes('*')).map((l) => String.fromCharCode(l.length) + l);
   return { re: new RegExp(`(?:^|\\.)${body}$`), tail, needles };
 }
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function push<T>(map: Map<string, T[]>, key: string, value: T) {
   const list = map.get(key);

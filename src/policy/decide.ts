@@ -18,8 +18,7 @@
 import { nameToWire, wireStringToName } from '../dns/name.js';
 import type { CatalogHit, CatalogIndex } from './catalog-index.js';
 import { BLOCK, OBSERVE, S_BLOCK, S_FLAG, type EffectivePolicy } from './effective.js';
-import { presentation } from './catalog-index.js';
-import type { NameWalk, SuffixMap } from './name-walk.js';
+import { presentation, type NameWalk, type SuffixMap } from './name-walk.js';
 import type { RuleMatcher } from './rules.js';
 import type { GeoPolicy } from '../geo/geo-policy.js';
 

@@ -14,7 +14,8 @@
  */
 import { compareKeys, sharedPrefix } from './list-key.js';
 
-const RESTART_EVERY = 16;
+/** A full key every this many entries (list-runs.ts estimates sizes with the same figure). */
+export const RESTART_EVERY = 16;
 /** LMDB's page header in lmdb-js 3.5 (measured, see above). */
 const PAGE_HEADER = 24;
 
@@ -54,10 +55,9 @@ export function createBlockWriter(blockBytes: number): BlockWriter {
     [block, spare] = [spare, block];
     return done;
   };
-  const put = (key: Uint8Array, at: number, len: number, flags: number) => {
-    const isRestart = entries % RESTART_EVERY === 0;
-    const shared = isRestart ? 0 : sharedPrefix(prev, 0, prevLen, key, at, len);
-    if (isRestart) restarts.push(used);
+  /** Appends a key sharing `shared` bytes with the previous one (0 at a restart). */
+  const put = (key: Uint8Array, at: number, len: number, flags: number, shared: number) => {
+    if (entries % RESTART_EVERY === 0) restarts.push(used);
     if (entries === 0) {
       if (indexUsed + len + 1 > index.length) index = Buffer.concat([index, Buffer.alloc(index.length)]);
       index[indexUsed] = len;
@@ -78,8 +78,12 @@ export function createBlockWriter(blockBytes: number): BlockWriter {
       const isRestart = entries % RESTART_EVERY === 0;
       const shared = isRestart ? 0 : sharedPrefix(prev, 0, prevLen, key, at, len);
       const need = 3 + len - shared + (isRestart ? 2 : 0) + 2 * restarts.length + 2;
-      const full = used + need > blockBytes ? seal() : null;
-      put(key, at, len, flags);
+      if (used + need <= blockBytes) {
+        put(key, at, len, flags, shared);
+        return null;
+      }
+      const full = seal();
+      put(key, at, len, flags, 0); // the first entry of a new block is a restart
       return full;
     },
     finish: seal,

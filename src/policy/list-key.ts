@@ -7,7 +7,7 @@
  * '.' cannot occur inside a listed label (list-formats.ts allows `[a-z0-9_-]` only), so a query
  * label holding a '.' has no key and matches nothing.
  */
-import { FNV_OFFSET, FNV_PRIME } from './suffix-filter.js';
+import { FNV_OFFSET, FNV_PRIME } from './name-walk.js';
 
 const DOT = 0x2e;
 /** Label start offsets of the name being converted (a 255-octet name has at most 127 labels). */
@@ -58,7 +58,7 @@ export function sharedPrefix(a: Uint8Array, aAt: number, aLen: number, b: Uint8A
 }
 
 /**
- * The Bloom hash (suffix-filter.ts: FNV-1a over the wire form read backwards) of the name whose
+ * The Bloom hash (name-walk.ts: FNV-1a over the wire form read backwards) of the name whose
  * key this is, computed from the key: root byte, then each label backwards and its length.
  */
 export function keyBloomHash(key: Uint8Array, at: number, len: number): number {

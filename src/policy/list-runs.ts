@@ -8,6 +8,7 @@
  * Record layout in a run: [key length u8][key][flags u8]; `order` holds record offsets, sorted.
  */
 import type { ParsedList } from './list-formats.js';
+import { RESTART_EVERY } from './list-blocks.js';
 import { compareKeys, sharedPrefix, keyFromWire } from './list-key.js';
 import { ALLOW, BLOCK, EXACT } from './list-match.js';
 
@@ -35,8 +36,6 @@ export interface NameCursor {
 }
 
 const RUN_NAMES = 16_384;
-/** Restart every 16 entries, as in list-blocks.ts. */
-const RESTART_EVERY = 16;
 
 /** Collects names into sorted runs. */
 export interface NameCollector {

@@ -4,8 +4,8 @@
  * numbers and slices a suffix string (an allocation) only when the hash is there: almost every
  * query names nothing listed, and for those no string is made at all.
  *
- * The hash is FNV-1a read backwards from the root, so all suffix hashes come from one pass
- * (the same scheme as the Bloom filter in suffix-filter.ts).
+ * The hash is FNV-1a read backwards from the root, so all suffix hashes come from one pass; the
+ * Bloom filters of compiled lists (suffix-filter.ts, list-key.ts) use this same hash.
  */
 
 /** A name's label starts and suffix hashes; `hashes[k]` is the hash of `wire.slice(offsets[k])`. */
@@ -19,15 +19,16 @@ export interface NameWalk {
   name: string | null;
 }
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
+/** FNV-1a's 32-bit offset basis and prime. */
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
 
 /** A reusable walk (a 255-octet name has at most 127 labels). */
 export function newNameWalk(): NameWalk {
   return { wire: '', count: 0, offsets: new Int32Array(128), hashes: new Int32Array(128), name: null };
 }
 
-/** Fills `walk` for `wire` (a lowercase wire name, root label included). */
+/** Fills `walk` for `wire` (a lowercase wire name, root label included). Allocates nothing. */
 export function walkName(wire: string, walk: NameWalk): NameWalk {
   let n = 0;
   for (let i = 0; i < wire.length && n < 128; ) {
@@ -53,6 +54,19 @@ export function nameHash(wire: string): number {
   let h = FNV_OFFSET;
   for (let i = wire.length - 1; i >= 0; i--) h = Math.imul(h ^ wire.charCodeAt(i), FNV_PRIME);
   return h;
+}
+
+/** The walked name in presentation form (lowercase, no trailing dot), made once per walk. */
+export function presentation(walk: NameWalk): string {
+  if (walk.name !== null) return walk.name;
+  let out = '';
+  for (let i = 0; i < walk.wire.length; ) {
+    const len = walk.wire.charCodeAt(i);
+    if (len === 0) break;
+    out += (out === '' ? '' : '.') + walk.wire.slice(i + 1, i + 1 + len);
+    i += len + 1;
+  }
+  return (walk.name = out);
 }
 
 /** The suffix of the walked name starting at label k, as a wire string. */

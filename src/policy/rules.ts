@@ -176,11 +176,21 @@ function parseRule(raw: string): Parsed | string {
   if (problem) return problem;
   if (!text.includes('*')) return { kind: isExact ? 'exact' : 'suffix', isAllow, name: text };
   const labels = text.split('.');
+  const { body, tailStart } = wildcardParts(labels);
+  const re = new RegExp(`${isExact ? '^' : '(?:^|\\.)'}${body}$`);
+  return { kind: 'wildcard', isAllow, re, tail: labels.slice(tailStart).join('.') };
+}
+
+/**
+ * A wildcard name's labels (letters, digits, `-`, `_`, `*`) as a regex body, `*` being any
+ * characters within one label (a lone `*` label at least one), never a dot; and where its literal
+ * tail starts (the labels after the last one with a `*`). Custom rules and catalogs share it.
+ */
+export function wildcardParts(labels: readonly string[]): { body: string; tailStart: number } {
   let tailStart = labels.length;
   while (tailStart > 0 && !labels[tailStart - 1].includes('*')) tailStart--;
   const body = labels.map((l) => (l === '*' ? '[^.]+' : l.replace(/\*+/g, '[^.]*'))).join('\\.');
-  const re = new RegExp(`${isExact ? '^' : '(?:^|\\.)'}${body}$`);
-  return { kind: 'wildcard', isAllow, re, tail: labels.slice(tailStart).join('.') };
+  return { body, tailStart };
 }
 
 /** Checks a lowercase name that may hold `*` inside labels; a string is the problem. */

@@ -41,9 +41,11 @@ export async function readRawMeta(dir: string, id: string): Promise<RawMeta | nu
   }
 }
 
-/** Reads the raw copy and its meta, or null if there is none or it does not decompress. */
-export async function readRaw(dir: string, id: string, maxBytes: number): Promise<{ bytes: Buffer; meta: RawMeta } | null> {
-  const meta = await readRawMeta(dir, id);
+/**
+ * Reads the raw copy and pairs it with `meta` (what `readRawMeta` found: the caller has read it
+ * already), or null if there is no copy or it does not decompress.
+ */
+export async function readRaw(dir: string, id: string, maxBytes: number, meta: RawMeta | null): Promise<{ bytes: Buffer; meta: RawMeta } | null> {
   let bytes: Buffer;
   try {
     bytes = await gunzipAsync(await readFile(join(dir, 'lists', `${id}.txt.gz`)), { maxOutputLength: maxBytes });

@@ -55,7 +55,7 @@ export async function startEntry(deps: UpdateDeps, e: Entry): Promise<void> {
     e.status.state = 'ready';
     return;
   }
-  const raw = await readRaw(deps.flash.dir, e.source.id, deps.fetchOptions.maxBytes ?? 32 * MiB);
+  const raw = await readRaw(deps.flash.dir, e.source.id, deps.fetchOptions.maxBytes ?? 32 * MiB, meta);
   if (raw) await install(deps, e, raw.bytes, raw.meta, false);
 }
 

@@ -10,6 +10,7 @@
  * (an LMDB sub-database in `list-store.ts`). The filter serializes to bytes so a
  * compiled list can be reopened after a restart without hashing its names again.
  */
+import { nameHash, newNameWalk, walkName } from './name-walk.js';
 
 /** The Bloom filter alone, for any backing store. */
 export interface SuffixBloom {
@@ -33,21 +34,12 @@ export interface SuffixBloom {
   readonly byteLength: number;
 }
 
-/** FNV-1a's 32-bit offset basis and prime (list-key.ts hashes sort keys the same way). */
-export const FNV_OFFSET = 0x811c9dc5 | 0;
-export const FNV_PRIME = 0x01000193;
 const PROBES = 4;
 const BITS_PER_NAME = 16; // false positives ≈ 0.24 % with 4 probes
-const offsets = new Int32Array(128); // a 255-octet name has at most 127 labels
+/** Scratch walk for `candidates` (a name not walked by the engine: tests, the bench). */
+const scratch = newNameWalk();
 const MAGIC = 0x46424d54; // 'TMBF'
 const HEADER = 16; // magic, version, flags, log2(bits), names
-
-/** Backwards FNV-1a of wire[start..]. */
-function suffixHash(wire: string, start: number): number {
-  let h = FNV_OFFSET;
-  for (let i = wire.length - 1; i >= start; i--) h = Math.imul(h ^ wire.charCodeAt(i), FNV_PRIME);
-  return h;
-}
 
 /** A second, independent-enough hash for double hashing (murmur3 finalizer). */
 function mix(h: number): number {
@@ -93,35 +85,23 @@ function bloomOver(filter: Int32Array, log2: number, state: { names: number; has
     state.names++;
     if (isSingleLabel) state.hasSingleLabel = true;
   };
+  const candidatesOf = (hashes: Int32Array, starts: Int32Array, count: number, visit: (start: number) => void) => {
+    if (state.names === 0) return;
+    for (let k = count - 1; k >= 0; k--) {
+      if (k === count - 1 && !state.hasSingleLabel) continue; // lists hold no bare TLD
+      if (has(hashes[k])) visit(starts[k]);
+    }
+  };
   return {
     byteLength: filter.byteLength,
-    add: (wire) => addHash(suffixHash(wire, 0), wire.charCodeAt(wire.charCodeAt(0) + 1) === 0),
+    add: (wire) => addHash(nameHash(wire), wire.charCodeAt(wire.charCodeAt(0) + 1) === 0),
     addHash,
     candidates(wire, visit) {
       if (state.names === 0) return;
-      let n = 0;
-      for (let i = 0; i < wire.length && n < offsets.length; ) {
-        const len = wire.charCodeAt(i);
-        if (len === 0) break;
-        offsets[n++] = i;
-        i += len + 1;
-      }
-      let h = FNV_OFFSET;
-      let pos = wire.length - 1;
-      for (let k = n - 1; k >= 0; k--) {
-        const start = offsets[k];
-        for (; pos >= start; pos--) h = Math.imul(h ^ wire.charCodeAt(pos), FNV_PRIME);
-        if (k === n - 1 && !state.hasSingleLabel) continue; // lists hold no bare TLD
-        if (has(h)) visit(start);
-      }
+      const w = walkName(wire, scratch);
+      candidatesOf(w.hashes, w.offsets, w.count, visit);
     },
-    candidatesOf(hashes, starts, count, visit) {
-      if (state.names === 0) return;
-      for (let k = count - 1; k >= 0; k--) {
-        if (k === count - 1 && !state.hasSingleLabel) continue; // lists hold no bare TLD
-        if (has(hashes[k])) visit(starts[k]);
-      }
-    },
+    candidatesOf,
     toBytes() {
       const out = new Uint8Array(HEADER + filter.byteLength);
       const view = new DataView(out.buffer);

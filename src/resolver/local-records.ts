@@ -4,11 +4,11 @@
  * do, so a stub resolver (which never chases CNAMEs itself) gets addresses.
  */
 import { isIP } from 'node:net';
-import { CLASS_IN, RCODE, TYPE } from '../dns/constants.js';
-import { readName, scanMessage } from '../dns/message.js';
+import { RCODE, TYPE } from '../dns/constants.js';
+import { readNameWire } from '../dns/message.js';
 import { nameToWire } from '../dns/name.js';
 import { buildQuery } from '../dns/query.js';
-import { buildReply } from '../dns/reply.js';
+import { buildReply, resourceRecord } from '../dns/reply.js';
 import { addressValue } from '../net/cidr.js';
 import type { UpstreamSet } from '../upstream/upstream-set.js';
 import type { Query } from './query.js';
@@ -47,20 +47,7 @@ export function compileRecord(name: string, type: string, value: string, ttl = 3
   }
   if (!Number.isInteger(ttl) || ttl < 0 || ttl > 0x7fffffff) throw new Error(`ttl '${ttl}' must be a whole number of seconds`);
   const typeCode = TYPE[t as 'A' | 'AAAA' | 'CNAME'];
-  return { wire, type: typeCode, ttl, rdata, record: rr(Buffer.from([0xc0, 0x0c]), typeCode, ttl, rdata), target };
-}
-
-/** One resource record in wire form. */
-function rr(owner: Buffer, type: number, ttl: number, rdata: Buffer): Buffer {
-  const out = Buffer.alloc(owner.length + 10 + rdata.length);
-  owner.copy(out, 0);
-  let o = owner.length;
-  out.writeUInt16BE(type, o);
-  out.writeUInt16BE(CLASS_IN, o + 2);
-  out.writeUInt32BE(ttl, o + 4);
-  out.writeUInt16BE(rdata.length, o + 8);
-  rdata.copy(out, o + 10);
-  return out;
+  return { wire, type: typeCode, ttl, rdata, record: resourceRecord(Buffer.from([0xc0, 0x0c]), typeCode, ttl, rdata), target };
 }
 
 /** Answers q with the CNAME and what its target resolves to: locally, through `upstreams`, or (null) not at all. */
@@ -72,7 +59,7 @@ export async function resolveCname(q: Query, cname: LocalRecord, local: Map<stri
   let rcode: number = RCODE.NOERROR;
   const own = local.get(target);
   if (own !== undefined) {
-    for (const r of own) if (r.type === q.qtype) parts.push(rr(targetOwner, r.type, r.ttl, r.rdata));
+    for (const r of own) if (r.type === q.qtype) parts.push(resourceRecord(targetOwner, r.type, r.ttl, r.rdata));
   } else if (upstreams !== null) {
     const query = buildQuery({ nameWire: target, qtype: q.qtype, qclass: q.qclass, dnssecOk: false, checkingDisabled: false });
     const got = await upstreams.resolve(query, deadline);
@@ -80,19 +67,14 @@ export async function resolveCname(q: Query, cname: LocalRecord, local: Map<stri
       rcode = got.scan.rcode;
       for (const r of got.scan.records) {
         if (r.section !== 0 || (r.type !== TYPE.A && r.type !== TYPE.AAAA && r.type !== TYPE.CNAME)) continue;
-        const owner = wireOf(readName(got.response, r.offset));
+        const owner = wireBytes(readNameWire(got.response, r.offset));
         let rdata = got.response.subarray(r.rdataOffset, r.rdataOffset + r.rdataLength);
-        if (r.type === TYPE.CNAME) rdata = wireOf(readName(got.response, r.rdataOffset)) ?? Buffer.alloc(0);
-        if (owner !== null && rdata.length > 0) parts.push(rr(owner, r.type, got.response.readUInt32BE(r.ttlOffset), Buffer.from(rdata)));
+        if (r.type === TYPE.CNAME) rdata = wireBytes(readNameWire(got.response, r.rdataOffset)) ?? Buffer.alloc(0);
+        if (owner !== null && rdata.length > 0) parts.push(resourceRecord(owner, r.type, got.response.readUInt32BE(r.ttlOffset), Buffer.from(rdata)));
       }
     }
   }
   return buildReply(q, { rcode, records: Buffer.concat(parts), answerCount: parts.length, authoritative: false });
 }
 
-function wireOf(name: string | null): Buffer | null {
-  if (name === null) return null;
-  const w = nameToWire(name);
-  return w === null ? null : Buffer.from(w, 'latin1');
-}
-
+const wireBytes = (wire: string | null) => (wire === null ? null : Buffer.from(wire, 'latin1'));
