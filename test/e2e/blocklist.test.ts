@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildQuery, kdig, readHeader, udpExchange, type KdigResult } from '../helpers/kdig.js';
 import { startKnot, type Knot } from '../helpers/knot.js';
-import { ensureBuilt, startTelemute, type Telemute } from '../helpers/telemute.js';
+import { ensureBuilt, startTelemute, waitForLog, type Telemute } from '../helpers/telemute.js';
 
 let knot: Knot;
 let tm: Telemute;
@@ -22,6 +22,8 @@ beforeAll(async () => {
   const lines = ['# e2e blocklist: comments and blank lines are skipped', '', 'blocked.example.org', '# sibling.example.org', 'UPPER.Example.ORG', '  spaced.example.org\t'];
   writeFileSync(list, `${lines.join('\n')}\n`);
   tm = await startTelemute(['--upstream', `127.0.0.1:${knot.port}`, '--blocklist', list, '--admin', 'off']);
+  // DNS answers at once; the list blocks from the moment it is compiled (a few ms for this one).
+  await waitForLog(tm, /list config-1: \d+ block/);
 }, 200_000);
 
 afterAll(async () => {

@@ -181,3 +181,15 @@ export async function startTelemute(args: string[], opts: TelemuteOptions = {}):
   throw new Error(failed);
 }
 
+
+/**
+ * Resolves once the process log matches `pattern` (a list compiled, a file saved...); rejects
+ * with the log after `timeoutMs`. Lists compile after DNS is up, so a test of blocking waits here.
+ */
+export async function waitForLog(tm: Telemute, pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(tm.log())) {
+    if (Date.now() > deadline) throw new Error(`no log line matching ${pattern} within ${timeoutMs} ms:\n${tm.log()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
