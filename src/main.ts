@@ -4,6 +4,7 @@
  * 2 and every error listed; nothing a client sends can end the process.
  */
 import { mkdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { USAGE, UsageError, parseArgs, type CliArgs } from './config/cli.js';
 import { formatHostPort } from './config/address.js';
 import { loadSettings, type Settings } from './config/settings.js';
@@ -17,6 +18,7 @@ import { loadCache, saveCache } from './cache/persist.js';
 import { startDevices } from './devices/devices.js';
 import { createFlashWriter } from './store/flash.js';
 import { startPolicy } from './policy/start.js';
+import { COMPILE_LIST_COMMAND, runListCompiler } from './policy/list-compiler.js';
 import { startGeo } from './geo/start.js';
 import { registrableDomain } from './geo/registration/index.js';
 import { createStats } from './stats/stats.js';
@@ -26,6 +28,8 @@ import { VERSION } from './version.js';
 
 /** Runs the command line; resolves with the exit code (serve resolves only on shutdown). */
 export async function main(argv: string[]): Promise<number> {
+  // The list compiler's process (list-compiler.ts): no settings, no sockets.
+  if (argv[0] === COMPILE_LIST_COMMAND) return runListCompiler(argv[1]);
   let args: CliArgs;
   try {
     args = parseArgs(argv);
@@ -60,7 +64,7 @@ async function serve(settings: Settings): Promise<number> {
   const volatile = openVolatile(settings.volatileDir);
   const flash = createFlashWriter(settings.stateDir);
   const devices = startDevices(settings, flash, volatile);
-  const policy = startPolicy(settings, { flash, volatile, devices: devices.registry });
+  const policy = startPolicy(settings, { flash, volatile, devices: devices.registry, compilerEntry: bundlePath() });
   const geo = startGeo(settings, { volatile, flash });
   const stats = createStats({
     volatile,
@@ -198,4 +202,13 @@ function mtimeOf(file: string): number {
 function guardProcess() {
   process.on('uncaughtException', (err) => logLimited('error', 'uncaught', `uncaught exception: ${err?.stack ?? err}`));
   process.on('unhandledRejection', (err) => logLimited('error', 'unhandled', `unhandled rejection: ${(err as Error)?.stack ?? err}`));
+}
+
+/**
+ * This file's path when it runs as the bundle (a child `node` can start it again), else null:
+ * the TypeScript sources under test cannot be run by plain node.
+ */
+function bundlePath(): string | null {
+  const self = fileURLToPath(import.meta.url);
+  return self.endsWith('.mjs') ? self : null;
 }

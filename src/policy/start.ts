@@ -1,7 +1,8 @@
 /**
  * Starts the policy part of telemute: the owner's document, the list subscriptions that follow
  * it, the engine the query path asks, and the admin operations. Lists need the volatile store
- * (LMDB under --volatile); without it telemute still blocks by catalogs and rules.
+ * (LMDB under --volatile); without it telemute still blocks by catalogs and rules. Given the
+ * bundle's path (`compilerEntry`), lists compile in a child process (list-compiler.ts).
  */
 import { basename } from 'node:path';
 import type { Settings } from '../config/settings.js';
@@ -25,11 +26,17 @@ export interface PolicyPart {
 }
 
 /** Builds and starts the policy; never throws for bad data (a bad policy.json starts on defaults). */
-export function startPolicy(settings: Settings, parts: { flash: FlashWriter; volatile: VolatileStore | null; devices: Registry }): PolicyPart {
+export function startPolicy(settings: Settings, parts: { flash: FlashWriter; volatile: VolatileStore | null; devices: Registry; compilerEntry?: string | null }): PolicyPart {
   // The config file's `blocklist` files: lists owned by the config, not the admin.
   const configLists: SubscriptionSource[] = settings.blocklists.map((path, i) => ({ id: `config-${i + 1}`, name: basename(path), url: path, enabled: true }));
   const subscriptions = parts.volatile
-    ? createSubscriptions({ volatile: parts.volatile, flash: parts.flash, log, budgetBytes: settings.policy.listBudgetBytes })
+    ? createSubscriptions({
+        volatile: parts.volatile,
+        flash: parts.flash,
+        log,
+        budgetBytes: settings.policy.listBudgetBytes,
+        compiler: parts.compilerEntry ? { entry: parts.compilerEntry, volatileDir: settings.volatileDir } : null,
+      })
     : null;
   if (!subscriptions && (configLists.length > 0 || settings.blocklists.length > 0)) log('error', 'lists need the volatile store, which did not open: blocking by catalogs and rules only');
   const follow = (doc: PolicyDoc) => {

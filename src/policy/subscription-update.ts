@@ -7,8 +7,8 @@ import type { Level } from '../log.js';
 import type { FlashWriter } from '../store/flash.js';
 import type { VolatileStore } from '../store/volatile.js';
 import type { FetchFn, FetchListOptions } from './list-fetch.js';
-import { compileList, estimateBytes, openCompiledList, type CompiledList } from './list-store.js';
-import { parseInSlices, rejectReason } from './subscription-parse.js';
+import { compileInChild, parseAndCompile, type ChildCompiler } from './list-compiler.js';
+import { openCompiledList, type CompiledList } from './list-store.js';
 import { contentHash, isLocalList, readRaw, readRawMeta, saveRaw, type RawMeta } from './subscription-raw.js';
 import type { SubscriptionSource, SubscriptionStatus } from './subscriptions.js';
 
@@ -37,6 +37,8 @@ export interface UpdateDeps {
   usedByOthers(id: string): number;
   /** Makes `list` the active version of `e` (null: none). */
   swap(e: Entry, list: CompiledList | null): void;
+  /** Compile in a child process (the bundle); null: in this process. */
+  compiler: ChildCompiler | null;
   /** Runs compiles one at a time: one list's names in memory at once. */
   queue(work: () => Promise<void>): Promise<void>;
 }
@@ -85,6 +87,7 @@ async function install(deps: UpdateDeps, e: Entry, bytes: Buffer, meta: RawMeta,
     e.status.state = 'compiling';
     e.status.progress = 0;
     try {
+      const started = performance.now();
       const list = await compileChecked(deps, e, bytes, meta.hash);
       if (!list) return;
       if (e.isRemoved) return list.drop();
@@ -92,24 +95,30 @@ async function install(deps: UpdateDeps, e: Entry, bytes: Buffer, meta: RawMeta,
       e.meta = meta;
       Object.assign(e.status, { state: 'ready', progress: 1, lastChanged: meta.fetchedAt, lastError: null, etag: meta.etag ?? null });
       deps.swap(e, list);
-      deps.log('info', `list ${e.source.id}: ${list.counts.block} block, ${list.counts.allow} allow, ${list.counts.exact} exact, ${mib(list.bytes.total)} MiB`);
+      deps.log('info', `list ${e.source.id}: ${list.counts.block} block, ${list.counts.allow} allow, ${list.counts.exact} exact, ${mib(list.bytes.total)} MiB, compiled in ${((performance.now() - started) / 1000).toFixed(1)} s ${deps.compiler ? 'by a child process' : 'in this process'}`);
     } catch (err) {
       fail(deps, e, `compile failed: ${(err as Error).message}`);
     }
   });
 }
 
-/** The compiled list, or null after recording why the parsed list was refused. */
+/**
+ * The compiled list, or null after recording why it was refused. In a child process when one is
+ * configured (the bundle), here otherwise (list-compiler.ts says why).
+ */
 async function compileChecked(deps: UpdateDeps, e: Entry, bytes: Buffer, hash: string): Promise<CompiledList | null> {
-  const parsed = await parseInSlices(bytes, (p) => (e.status.progress = p / 2));
-  const reason = rejectReason(parsed);
-  if (reason) return fail(deps, e, `list refused: ${reason}`), null;
-  const need = estimateBytes(parsed.names);
-  const used = deps.usedByOthers(e.source.id);
-  if (used + need > deps.budgetBytes) {
-    return fail(deps, e, `list refused: needs ${mib(need)} MiB, the budget is ${mib(deps.budgetBytes)} MiB and other lists use ${mib(used)} MiB`), null;
+  const job = { id: e.source.id, hash, budgetBytes: deps.budgetBytes, usedByOthers: deps.usedByOthers(e.source.id) };
+  const onProgress = (p: number) => (e.status.progress = p);
+  if (deps.compiler) {
+    const refused = await compileInChild(deps.compiler, job, bytes, onProgress, deps.fetchOptions.signal);
+    if (refused) return fail(deps, e, `list refused: ${refused.refused}`), null;
+    const list = openCompiledList(deps.volatile, e.source.id, hash);
+    if (!list) throw new Error('the compiler process finished but its version is not in the store');
+    return list;
   }
-  return compileList(deps.volatile, e.source.id, hash, parsed.names, { onProgress: (p) => (e.status.progress = 0.5 + p / 2) });
+  const r = await parseAndCompile(deps.volatile, job, bytes, onProgress);
+  if ('refused' in r) return fail(deps, e, `list refused: ${r.refused}`), null;
+  return r;
 }
 
 function fail(deps: UpdateDeps, e: Entry, message: string): void {

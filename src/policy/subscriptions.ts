@@ -14,6 +14,7 @@ import type { Level } from '../log.js';
 import type { FlashWriter } from '../store/flash.js';
 import type { VolatileStore } from '../store/volatile.js';
 import { fetchList, type FetchFn, type FetchListOptions } from './list-fetch.js';
+import type { ChildCompiler } from './list-compiler.js';
 import { pruneCompiledLists, type CompiledList, type ListCounts } from './list-store.js';
 import { checkEntry, startEntry, type Entry, type UpdateDeps } from './subscription-update.js';
 
@@ -63,6 +64,8 @@ export interface SubscriptionsOptions {
   /** Delay of the first check after start, ms. Default 30 000. */
   firstCheckMs?: number;
   random?: () => number;
+  /** Compile lists in a child process (list-compiler.ts); default: in this process. */
+  compiler?: ChildCompiler | null;
 }
 
 /** The subscriptions' handle. */
@@ -103,6 +106,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     usedByOthers: (id) => [...entries.values()].reduce((sum, e) => sum + (e.source.id !== id && e.list ? e.list.bytes.total : 0), 0),
     swap: (e, list) => swap(e, list),
     queue: (work) => (tail = tail.then(work, work)),
+    compiler: options.compiler ?? null,
   };
 
   function swap(e: Entry, list: CompiledList | null): void {

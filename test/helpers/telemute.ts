@@ -15,7 +15,7 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = path.join(REPO, 'dist');
 /** TELEMUTE_BUNDLE runs another build (an installed package, a stand-in) as is: no build, no copy. */
 const OVERRIDE = process.env.TELEMUTE_BUNDLE;
-const BUNDLE = OVERRIDE ?? path.join(DIST, 'telemute.mjs');
+export const BUNDLE = OVERRIDE ?? path.join(DIST, 'telemute.mjs');
 const LOCK = path.join(os.tmpdir(), 'telemute-e2e-build.lock');
 
 export interface Telemute {
