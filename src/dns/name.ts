@@ -11,17 +11,37 @@ export function escapeLabelByte(c: number): string {
   return '\\' + String(c).padStart(3, '0');
 }
 
-/** Presentation form of a wire name held as a latin1 string (no trailing dot; '.' for the root). */
+/** Presentation text of one name: 255 octets, each at most 4 characters (`\DDD`). */
+const text = Buffer.alloc(1024);
+
+/**
+ * Presentation form of a wire name held as a latin1 string (no trailing dot; '.' for the root).
+ * Written into a byte buffer and read out once, like nameToWire: joining characters made a rope
+ * of ~30 heap objects per name, and on the blocked-name path (a decision's detail per query)
+ * V8 came to allocate them in the old generation (docs/performance.md).
+ */
 export function wireStringToName(wire: string): string {
-  let out = '';
+  let o = 0;
   for (let i = 0; i < wire.length; ) {
     const len = wire.charCodeAt(i);
     if (len === 0) break;
-    if (out !== '') out += '.';
-    for (let j = i + 1; j <= i + len; j++) out += escapeLabelByte(wire.charCodeAt(j));
+    if (o !== 0) text[o++] = 0x2e;
+    for (let j = i + 1; j <= i + len && o < text.length - 4; j++) {
+      const c = wire.charCodeAt(j) & 0xff;
+      if (c === 0x2e || c === 0x5c) {
+        text[o++] = 0x5c;
+        text[o++] = c;
+      } else if (c > 0x20 && c < 0x7f) text[o++] = c;
+      else {
+        text[o++] = 0x5c;
+        text[o++] = 0x30 + ((c / 100) | 0);
+        text[o++] = 0x30 + (((c / 10) | 0) % 10);
+        text[o++] = 0x30 + (c % 10);
+      }
+    }
     i += len + 1;
   }
-  return out === '' ? '.' : out;
+  return o === 0 ? '.' : text.latin1Slice(0, o);
 }
 
 /** Scratch space for one name: a name is at most 255 octets. */

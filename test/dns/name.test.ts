@@ -57,6 +57,31 @@ describe('wireStringToName', () => {
   it('gives the lowercase form of a mixed-case name', () => {
     expect(wireStringToName(nameToWire('WWW.Example.ORG.')!)).toBe('www.example.org');
   });
+
+  it('writes every byte of random names as escapeLabelByte does, up to the longest name (255 octets of \\DDD)', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const byHand = (wire: string) => {
+      const labels: string[] = [];
+      for (let i = 0; wire.charCodeAt(i) !== 0; i += wire.charCodeAt(i) + 1) {
+        labels.push([...wire.slice(i + 1, i + 1 + wire.charCodeAt(i))].map((ch) => escapeLabelByte(ch.charCodeAt(0))).join(''));
+      }
+      return labels.join('.');
+    };
+    for (let n = 0; n < 2000; n++) {
+      let wire = '';
+      for (let labels = 1 + rand(6); labels > 0; labels--) {
+        const len = 1 + rand(20);
+        wire += String.fromCharCode(len) + Array.from({ length: len }, () => String.fromCharCode(rand(256))).join('');
+      }
+      wire += '\0';
+      expect(wireStringToName(wire)).toBe(byHand(wire));
+    }
+    const longest = (String.fromCharCode(63) + '\0'.repeat(63)).repeat(3) + String.fromCharCode(61) + '\0'.repeat(61) + '\0';
+    expect(longest.length).toBe(255);
+    expect(wireStringToName(longest)).toBe(byHand(longest));
+    expect(wireStringToName(longest)).toHaveLength(250 * 4 + 3);
+  });
 });
 
 describe('escapeLabelByte', () => {
