@@ -20,7 +20,7 @@ import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { openVolatileStore, type VolatileStore } from '../store/volatile.js';
 import { compileList, estimateBytes, type CompiledList } from './list-store.js';
-import { parseInSlices, rejectReason } from './subscription-parse.js';
+import { parseChunks, rejectReason } from './subscription-parse.js';
 
 /** The command-line word that makes the bundle a list compiler instead of a resolver. */
 export const COMPILE_LIST_COMMAND = '--compile-list';
@@ -52,9 +52,12 @@ const MiB = 1024 * 1024;
 const mib = (n: number) => (n / MiB).toFixed(1);
 const STDERR_KEPT = 2048;
 
-/** Parses `bytes`, refuses a bad or too big list, otherwise compiles it into `store`. */
-export async function parseAndCompile(store: VolatileStore, job: CompileJob, bytes: Uint8Array, onProgress: (done: number) => void): Promise<CompiledList | Refused> {
-  const parsed = await parseInSlices(bytes, (p) => onProgress(p / 2));
+/**
+ * Parses the list (`chunks`, `size` bytes in all), refuses a bad or too big one, otherwise
+ * compiles it into `store`.
+ */
+export async function parseAndCompile(store: VolatileStore, job: CompileJob, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, size: number, onProgress: (done: number) => void): Promise<CompiledList | Refused> {
+  const parsed = await parseChunks(chunks, size, (p) => onProgress(p / 2));
   const reason = rejectReason(parsed);
   if (reason) return { refused: reason };
   const need = estimateBytes(parsed.names);
@@ -71,7 +74,7 @@ export async function parseAndCompile(store: VolatileStore, job: CompileJob, byt
 export function compileInChild(compiler: ChildCompiler, job: CompileJob, bytes: Uint8Array, onProgress: (done: number) => void, signal?: AbortSignal): Promise<Refused | null> {
   return new Promise((resolve, reject) => {
     // The resolver's own node flags (execArgv, NODE_OPTIONS): the router's heap limits hold here too.
-    const args = [...process.execArgv, compiler.entry, COMPILE_LIST_COMMAND, JSON.stringify({ ...job, volatileDir: compiler.volatileDir })];
+    const args = [...process.execArgv, compiler.entry, COMPILE_LIST_COMMAND, JSON.stringify({ ...job, volatileDir: compiler.volatileDir, size: bytes.length })];
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let outcome: Refused | null | undefined;
     let stderr = '';
@@ -110,8 +113,6 @@ export function compileInChild(compiler: ChildCompiler, job: CompileJob, bytes: 
 export async function runListCompiler(jobJson: string | undefined): Promise<number> {
   const job = parseJob(jobJson);
   if (typeof job === 'string') return process.stderr.write(`telemute: --compile-list: ${job}\n`), 2;
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const store = openVolatileStore(job.volatileDir);
   let shown = -1;
   const progress = (p: number) => {
@@ -119,27 +120,33 @@ export async function runListCompiler(jobJson: string | undefined): Promise<numb
     if (pct > shown) process.stdout.write(`progress ${(shown = pct) / 100}\n`);
   };
   try {
-    const r = await parseAndCompile(store, job, Buffer.concat(chunks), progress);
+    // Parsed as it arrives: the child never holds the whole list (1M names: 19 MB less at its peak).
+    const r = await parseAndCompile(store, job, process.stdin, job.size, progress);
     if ('refused' in r) process.stdout.write(`refused ${JSON.stringify(r.refused)}\n`);
     else {
       r.close();
       process.stdout.write('done\n');
     }
+    return 0;
+  } catch (err) {
+    process.stderr.write(`telemute: --compile-list: ${(err as Error).message}\n`); // one line: the parent shows the last
+    return 1;
   } finally {
     await store.close();
   }
-  return 0;
 }
 
-function parseJob(text: string | undefined): (CompileJob & { volatileDir: string }) | string {
+type ChildJob = CompileJob & { volatileDir: string; size: number };
+
+function parseJob(text: string | undefined): ChildJob | string {
   try {
     const j = JSON.parse(text ?? '') as Record<string, unknown>;
     const isText = (k: string) => typeof j[k] === 'string' && j[k] !== '';
     const isCount = (k: string) => typeof j[k] === 'number' && (j[k] as number) >= 0;
-    if (!isText('id') || !isText('hash') || !isText('volatileDir') || !isCount('budgetBytes') || !isCount('usedByOthers')) {
-      return 'the job needs id, hash, volatileDir (text) and budgetBytes, usedByOthers (numbers >= 0)';
+    if (!isText('id') || !isText('hash') || !isText('volatileDir') || !isCount('budgetBytes') || !isCount('usedByOthers') || !isCount('size')) {
+      return 'the job needs id, hash, volatileDir (text) and budgetBytes, usedByOthers, size (numbers >= 0)';
     }
-    return j as unknown as CompileJob & { volatileDir: string };
+    return j as unknown as ChildJob;
   } catch {
     return 'the job is not JSON';
   }

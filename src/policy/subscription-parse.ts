@@ -17,21 +17,42 @@ const PIECE_BYTES = 256 * 1024;
 const MAX_BAD_SHARE = 0.5;
 
 /** Parses `bytes` piece by piece, yielding between pieces; `onProgress` gets 0..1. */
-export async function parseInSlices(bytes: Uint8Array, onProgress?: (done: number) => void): Promise<ParsedNames> {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export function parseInSlices(bytes: Uint8Array, onProgress?: (done: number) => void): Promise<ParsedNames> {
+  return parseChunks([bytes], bytes.byteLength, onProgress);
+}
+
+/**
+ * The same for a list that arrives in chunks of any size (the compiler process's stdin), `total`
+ * bytes in all: only the unparsed tail (at most a piece and a chunk) is held, never the list.
+ * Throws if the chunks hold other than `total` bytes (a sender that died: never a half list).
+ */
+export async function parseChunks(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, total: number, onProgress?: (done: number) => void): Promise<ParsedNames> {
   const collector = createNameCollector();
   const { block: _b, allow: _a, exact: _e, ...counts } = parseList('');
-  for (let pos = 0; pos < buf.length && !counts.truncated; ) {
-    let end = buf.indexOf(0x0a, pos + PIECE_BYTES);
-    end = end < 0 ? buf.length : end + 1;
+  const parsePiece = (buf: Buffer, from: number, end: number) => {
     // A '\n' never falls inside a UTF-8 sequence, so each piece decodes as it would in the whole.
-    const piece = parseList(buf.toString('utf8', pos, end), { maxLines: Math.max(1, DEFAULT_MAX_LINES - counts.lines) });
+    const piece = parseList(buf.toString('utf8', from, end), { maxLines: Math.max(1, DEFAULT_MAX_LINES - counts.lines) });
     collector.add(piece);
     addCounts(counts, piece);
-    pos = end;
-    onProgress?.(pos / buf.length);
-    await yieldNow();
+  };
+  let tail: Buffer = Buffer.alloc(0);
+  let read = 0;
+  for await (const chunk of chunks) {
+    read += chunk.byteLength;
+    const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf = tail.length > 0 ? Buffer.concat([tail, view]) : view;
+    let pos = 0;
+    for (let nl: number; !counts.truncated && buf.length - pos > PIECE_BYTES && (nl = buf.indexOf(0x0a, pos + PIECE_BYTES)) >= 0; pos = nl + 1) {
+      parsePiece(buf, pos, nl + 1);
+      onProgress?.((read - (buf.length - nl - 1)) / Math.max(1, total));
+      await yieldNow();
+    }
+    if (counts.truncated) return { ...counts, names: collector.finish() }; // the line limit: the rest is not read
+    tail = pos === 0 && buf !== view ? buf : Buffer.from(buf.subarray(pos)); // a copy: never pin a whole chunk
   }
+  if (read !== total) throw new Error(`the list ended after ${read} of its ${total} bytes`);
+  if (tail.length > 0) parsePiece(tail, 0, tail.length);
+  onProgress?.(1);
   return { ...counts, names: collector.finish() };
 }
 

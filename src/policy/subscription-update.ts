@@ -116,7 +116,7 @@ async function compileChecked(deps: UpdateDeps, e: Entry, bytes: Buffer, hash: s
     if (!list) throw new Error('the compiler process finished but its version is not in the store');
     return list;
   }
-  const r = await parseAndCompile(deps.volatile, job, bytes, onProgress);
+  const r = await parseAndCompile(deps.volatile, job, [bytes], bytes.length, onProgress);
   if ('refused' in r) return fail(deps, e, `list refused: ${r.refused}`), null;
   return r;
 }

@@ -2,6 +2,7 @@
  * The list compiler: the checks in this process, and the same work done by a child process
  * (the built bundle run with --compile-list) into a volatile store this process then reads.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,9 +32,21 @@ describe('list compiler', () => {
   });
 
   describe('in this process', () => {
+    it('parses a list that arrives in small chunks as it parses it whole', async () => {
+      const lines = ['# chunked'];
+      for (let i = 0; i < 40_000; i++) lines.push(`0.0.0.0 n${i}.c${i % 13}.example.org`);
+      const text = Buffer.from(lines.join('\n'));
+      const chunks = function* () {
+        for (let at = 0; at < text.length; at += 4093) yield text.subarray(at, at + 4093); // cuts lines anywhere
+      };
+      const l = (await parseAndCompile(store, job(), chunks(), text.length, () => {})) as CompiledList;
+      expect(l.counts.block).toBe(40_000);
+      for (const i of [0, 7_777, 39_999]) expect(l.match(w(`n${i}.c${i % 13}.example.org`))?.action).toBe('block');
+    });
+
     it('compiles a good list and reports progress up to 1', async () => {
       const seen: number[] = [];
-      const r = (await parseAndCompile(store, job(), GOOD, (p) => seen.push(p))) as CompiledList;
+      const r = (await parseAndCompile(store, job(), [GOOD], GOOD.length, (p) => seen.push(p))) as CompiledList;
       expect(r.match(w('a.tracker.example.org'))).toEqual({ action: 'block', entry: w('tracker.example.org') });
       expect(r.match(w('good.ads.example.net'))?.action).toBe('allow');
       expect(seen.at(-1)).toBe(1);
@@ -41,11 +54,11 @@ describe('list compiler', () => {
     });
 
     it('refuses a page that is not a list, saying why', async () => {
-      expect(await parseAndCompile(store, job(), BAD, () => {})).toEqual({ refused: expect.stringMatching(/lines are bad|no names/) });
+      expect(await parseAndCompile(store, job(), [BAD], BAD.length, () => {})).toEqual({ refused: expect.stringMatching(/lines are bad|no names/) });
     });
 
     it('refuses a list over the budget left by the other lists', async () => {
-      const r = await parseAndCompile(store, job({ budgetBytes: 100_000, usedByOthers: 90_000 }), GOOD, () => {});
+      const r = await parseAndCompile(store, job({ budgetBytes: 100_000, usedByOthers: 90_000 }), [GOOD], GOOD.length, () => {});
       expect(r).toEqual({ refused: expect.stringMatching(/^needs [\d.]+ MiB, the budget is 0\.1 MiB and other lists use 0\.1 MiB$/) });
     });
   });
@@ -85,6 +98,13 @@ describe('list compiler', () => {
 
     it('passes on the refusal of a bad list and leaves no version behind', async () => {
       expect(await compileInChild(compiler, job(), BAD, () => {})).toEqual({ refused: expect.stringMatching(/lines are bad|no names/) });
+      expect(openCompiledList(store, 'x', HASH)).toBeNull();
+    });
+
+    it('compiles nothing from a list cut short (the resolver died while sending it), and says so', async () => {
+      const child = spawnSync(process.execPath, [BUNDLE, '--compile-list', JSON.stringify({ ...job(), volatileDir: dir, size: GOOD.length + 10 })], { input: GOOD, encoding: 'utf8', timeout: 30_000 });
+      expect(child.status).toBe(1);
+      expect(child.stderr).toBe(`telemute: --compile-list: the list ended after ${GOOD.length} of its ${GOOD.length + 10} bytes\n`);
       expect(openCompiledList(store, 'x', HASH)).toBeNull();
     });
 
