@@ -10,6 +10,14 @@ import { join } from 'node:path';
 import type { FlashWriter } from '../store/flash.js';
 import { shortMac } from './oui.js';
 
+/** A device id as the registry makes them: a lowercase MAC, `router`, or `ip:ADDRESS`. */
+const DEVICE_ID = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$|^router$|^ip:[0-9a-f.:]{2,45}$/;
+
+/** True for a device id as the registry makes them (what the policy and the admin accept). */
+export function isDeviceId(id: string): boolean {
+  return DEVICE_ID.test(id);
+}
+
 export interface Device {
   /** MAC (aa:bb:cc:dd:ee:ff), 'router' for this host, or 'ip:ADDRESS' until the MAC is known. */
   id: string;

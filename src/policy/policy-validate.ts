@@ -3,6 +3,7 @@
  * (`groups[1].spec.catalogs.xiaomi: must be block, observe or off`). Never throws: a bad file
  * on flash or a bad form field gets a message and changes nothing.
  */
+import { isDeviceId } from '../devices/registry.js';
 import type { Group, ListSource, PolicyDoc, PolicySpec, Rule, Schedule, TemporaryAllow } from './policy-doc.js';
 
 /** What ids exist, for cross-checks (a rule scoped to a group that does not exist). */
@@ -124,12 +125,11 @@ export function checkListSource(v: unknown, path: string, errors: Errors): v is 
 }
 
 /** Device ids as the registry makes them: a MAC, 'router', or 'ip:ADDRESS'. */
-const DEVICE_ID = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$|^router$|^ip:[0-9a-f.:]{2,45}$/;
 const HOST_NAME = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
 
 function checkAllow(v: unknown, path: string, errors: Errors): v is TemporaryAllow {
   if (!isObject(v) || typeof v.device !== 'string' || typeof v.name !== 'string' || typeof v.until !== 'number') return (errors.push(`${path}: {device, name, until}`), false);
-  if (!DEVICE_ID.test(v.device)) errors.push(`${path}.device: a device id (a MAC, router or ip:ADDRESS)`);
+  if (!isDeviceId(v.device)) errors.push(`${path}.device: a device id (a MAC, router or ip:ADDRESS)`);
   if (!HOST_NAME.test(v.name) || v.name.length > 253) errors.push(`${path}.name: a domain name`);
   return true;
 }
@@ -150,10 +150,10 @@ export function checkPolicyDoc(v: unknown, known: KnownIds): { doc: PolicyDoc; e
   if (!isObject(v.devices)) errors.push('devices: must be an object');
   else
     for (const [id, spec] of Object.entries(v.devices)) {
-      if (!DEVICE_ID.test(id)) errors.push(`devices: "${id.replace(/[^\x20-\x7e]/g, '?')}" is not a device id`);
+      if (!isDeviceId(id)) errors.push(`devices: "${id.replace(/[^\x20-\x7e]/g, '?')}" is not a device id`);
       checkSpec(spec, `devices.${id}`, known, errors);
     }
-  if (!isObject(v.pauses) || Object.entries(v.pauses).some(([k, t]) => typeof t !== 'number' || (k !== 'household' && !DEVICE_ID.test(k)))) errors.push('pauses: household or device ids, each with a time');
+  if (!isObject(v.pauses) || Object.entries(v.pauses).some(([k, t]) => typeof t !== 'number' || (k !== 'household' && !isDeviceId(k)))) errors.push('pauses: household or device ids, each with a time');
   for (const [k, list] of [['groups', v.groups], ['rules', v.rules], ['lists', v.lists]] as const) {
     const ids = (list as { id?: unknown }[]).map((x) => x?.id);
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);

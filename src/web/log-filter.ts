@@ -3,6 +3,7 @@
  * &cursor=`), checked and turned into the stats module's LogFilter. Shared by GET /api/log, the
  * live tail and the query-log page, so the three read the same parameters the same way. No Hono.
  */
+import { isDeviceId } from '../devices/registry.js';
 import { ACTIONS, type Action, type LogFilter } from '../stats/types.js';
 
 /** What can be asked for: every action, and 'flagged' (entries the inspection marked). */
@@ -13,13 +14,6 @@ const MAX_LIMIT = 1000;
 
 /** The filter, or the parameter that is wrong and why. */
 export type FilterResult = { ok: true; filter: LogFilter } | { ok: false; field: string; message: string };
-
-const DEVICE = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$|^router$|^ip:[0-9a-f.:]+$/;
-
-/** True for a device id as the registry makes them: a lowercase MAC, `router` or `ip:ADDRESS`. */
-export function isDeviceId(id: string): boolean {
-  return DEVICE.test(id);
-}
 
 /** A time parameter: epoch milliseconds, or an ISO 8601 date/time (the page's datetime-local). */
 function parseTime(v: string): number | undefined {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRegistry, displayName } from '../../src/devices/registry.js';
+import { createRegistry, displayName, isDeviceId } from '../../src/devices/registry.js';
 import { createFlashWriter } from '../../src/store/flash.js';
 
 const MAC = '64:09:80:3a:4b:5c';
@@ -145,5 +145,22 @@ describe('device registry', () => {
       expect(r.list()).toHaveLength(10);
       expect(r.get(MAC)).toBeDefined();
     });
+  });
+});
+
+describe('isDeviceId', () => {
+  it.each(['aa:bb:cc:dd:ee:ff', 'router', 'ip:192.168.1.20', 'ip:fd00::1'])('accepts %s, an id the registry makes', (id) => {
+    expect(isDeviceId(id)).toBe(true);
+  });
+
+  it.each(['AA:BB:CC:DD:EE:FF', ' aa:bb:cc:dd:ee:ff', 'aa:bb:cc:dd:ee', 'routers', 'ip:', 'ip:<script>', `ip:${'1'.repeat(46)}`, 'house'])('refuses %j', (id) => {
+    expect(isDeviceId(id)).toBe(false);
+  });
+
+  it('accepts every id the registry gives a device it sees', () => {
+    const r = fresh();
+    for (const [id, ip] of [[MAC, '192.168.1.2'], ['router', '127.0.0.1'], ['ip:10.0.0.9', '10.0.0.9']] as const) {
+      expect(isDeviceId(r.seen(id, null, ip, 1).id)).toBe(true);
+    }
   });
 });

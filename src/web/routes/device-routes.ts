@@ -9,7 +9,7 @@ import { displayName, type Device, type Registry } from '../../devices/registry.
 import { readJson } from '../body.js';
 import type { AdminEnv } from '../context.js';
 import { apiError } from '../errors.js';
-import { isDeviceId } from '../log-filter.js';
+import { isDeviceId } from '../../devices/registry.js';
 
 export interface DeviceRouteDeps {
   devices: Registry;

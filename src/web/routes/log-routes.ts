@@ -14,7 +14,8 @@ import type { AdminFile } from '../admin-file.js';
 import type { AdminEnv } from '../context.js';
 import { apiError } from '../errors.js';
 import { identify, unauthorized } from '../guard.js';
-import { isDeviceId, parseLogFilter } from '../log-filter.js';
+import { isDeviceId } from '../../devices/registry.js';
+import { parseLogFilter } from '../log-filter.js';
 import type { Sessions } from '../sessions.js';
 
 export interface LogRouteDeps {
