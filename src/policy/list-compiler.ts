@@ -41,6 +41,8 @@ export interface ChildCompiler {
   volatileDir: string;
   /** Kill a compile that takes longer, ms. Default 15 min (a router is 10-20x slower than a PC). */
   timeoutMs?: number;
+  /** Node's flags for the child. Default: the resolver's own (`process.execArgv`). */
+  nodeArgs?: string[];
 }
 
 /** A refused list: why, in words for the admin. */
@@ -74,7 +76,7 @@ export async function parseAndCompile(store: VolatileStore, job: CompileJob, chu
 export function compileInChild(compiler: ChildCompiler, job: CompileJob, bytes: Uint8Array, onProgress: (done: number) => void, signal?: AbortSignal): Promise<Refused | null> {
   return new Promise((resolve, reject) => {
     // The resolver's own node flags (execArgv, NODE_OPTIONS): the router's heap limits hold here too.
-    const args = [...process.execArgv, compiler.entry, COMPILE_LIST_COMMAND, JSON.stringify({ ...job, volatileDir: compiler.volatileDir, size: bytes.length })];
+    const args = [...(compiler.nodeArgs ?? process.execArgv), compiler.entry, COMPILE_LIST_COMMAND, JSON.stringify({ ...job, volatileDir: compiler.volatileDir, size: bytes.length })];
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let outcome: Refused | null | undefined;
     let stderr = '';

@@ -108,6 +108,14 @@ describe('list compiler', () => {
       expect(openCompiledList(store, 'x', HASH)).toBeNull();
     });
 
+    it('fails the compile, not this process, when the child runs out of memory (an 8 MB heap)', async () => {
+      const big = Buffer.from(Array.from({ length: 400_000 }, (_, i) => `name-${i}.example-${i % 1000}.org`).join('\n'));
+      const tiny = { ...compiler, nodeArgs: ['--max-old-space-size=8', '--max-semi-space-size=1'] };
+      await expect(compileInChild(tiny, job({ id: 'oom' }), big, () => {})).rejects.toThrow(/compiler process (exited with [1-9]\d*|was killed \(SIG(ABRT|KILL|TRAP)\)).*/);
+      expect(openCompiledList(store, 'oom', HASH)).toBeNull();
+      expect(await compileInChild(compiler, job({ id: 'after' }), GOOD, () => {})).toBeNull(); // and the next one works
+    });
+
     it('rejects with the child’s own words when the job is wrong', async () => {
       await expect(compileInChild(compiler, job({ id: '' }), GOOD, () => {})).rejects.toThrow(/exited with 2: telemute: --compile-list: the job needs id/);
     });
