@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# How much the resolver promotes to V8's old generation under the shared bench's workloads (hit,
+# then block, 1M list, the router's V8 flags, geo off): promoted MB and old-generation
+# collections per 2 s from --trace-gc-nvp, and a CPU profile's top (bench/profile-top.mjs).
+#   bench/gc-promotion.sh [--rev REV]      (--rev: that revision's bundle, built in a worktree)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rev=''
+[ "${1:-}" = --rev ] && rev=$2
+tmp=$(mktemp -d)
+cleanup() {
+  [ -n "$rev" ] && git worktree remove --force "$tmp/src" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+bundle=$PWD/dist/telemute.mjs
+if [ -n "$rev" ]; then
+  git worktree add --detach "$tmp/src" "$rev" >/dev/null 2>&1
+  ln -s "$PWD/node_modules" "$tmp/src/node_modules"
+  (cd "$tmp/src" && node build.mjs >/dev/null)
+  bundle=$tmp/src/dist/telemute.mjs
+else
+  node build.mjs >/dev/null
+fi
+mkdir -p "$tmp/prof"
+echo "build ${rev:-$(git rev-parse --short HEAD)}: hit 10 s, then block 10 s"
+for pass in gc prof; do
+  flags="--trace-gc-nvp"
+  [ $pass = prof ] && flags="--cpu-prof --cpu-prof-dir=$tmp/prof"
+  ../shared/bench/run --keep --only telemute --workloads hit,block --duration 10 --blocklist-size 1000000 --json "$tmp/$pass.json" \
+    --telemute "node $flags --max-old-space-size=64 --max-semi-space-size=2 $bundle --config $PWD/bench/configs/geo-off.conf --dns \"\$LISTEN\" --upstream \"\$UPSTREAM\" --blocklist \"\$BLOCKLIST\" --state \"\$STATE_DIR/state\" --volatile \"\$STATE_DIR/run\" --admin off" \
+    >"$tmp/$pass.txt" 2>"$tmp/$pass.err"
+  kept=$(grep -oP 'kept \K\S+' "$tmp/$pass.err")
+  if [ $pass = gc ]; then
+    grep -E '^telemute +(hit|block)' "$tmp/$pass.txt" | awk '{print "  " $2 ": " $3 " qps, " $9 " us/query"}'
+    echo "  time   promoted   old-generation collections   (the hit workload first, block from ~14 s)"
+    perl -ne 'if (/\]\s+(\d+) ms: .*?gc=(\S+)/) { my ($t, $g) = ($1, $2); $b = int($t / 2000) * 2; $k{$b} = 1; $m{$b}++ if $g eq "mc"; $p{$b} += $1 if $g eq "s" && /promoted=(\d+)/ }
+      END { printf "  %3ds  %6.1f MB   %d\n", $_, $p{$_} / 1e6, $m{$_} // 0 for sort { $a <=> $b } keys %k }' "$kept/results/telemute/log"
+  else
+    echo "  CPU profile of the whole run (hit and block), busiest functions:"
+    node bench/profile-top.mjs "$(ls -S "$tmp"/prof/*.cpuprofile | head -1)" 8 | sed 's/^/  /'
+  fi
+  rm -rf "$kept"
+done
