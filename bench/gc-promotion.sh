@@ -2,11 +2,18 @@
 # How much the resolver promotes to V8's old generation under the shared bench's workloads (hit,
 # then block, 1M list, the router's V8 flags, geo off): promoted MB and old-generation
 # collections per 2 s from --trace-gc-nvp, and a CPU profile's top (bench/profile-top.mjs).
-#   bench/gc-promotion.sh [--rev REV]      (--rev: that revision's bundle, built in a worktree)
+#   bench/gc-promotion.sh [--rev REV] [--v8 'FLAGS']
+# --rev: that revision's bundle, built in a worktree; --v8: more node/V8 flags for telemute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rev=''
-[ "${1:-}" = --rev ] && rev=$2
+rev='' v8=''
+while [ $# -gt 0 ]; do
+  case $1 in
+    --rev) rev=$2; shift 2 ;;
+    --v8) v8=$2; shift 2 ;;
+    *) echo "usage: $0 [--rev REV] [--v8 'FLAGS']" >&2; exit 2 ;;
+  esac
+done
 tmp=$(mktemp -d)
 cleanup() {
   [ -n "$rev" ] && git worktree remove --force "$tmp/src" 2>/dev/null || true
@@ -23,10 +30,10 @@ else
   node build.mjs >/dev/null
 fi
 mkdir -p "$tmp/prof"
-echo "build ${rev:-$(git rev-parse --short HEAD)}: hit 10 s, then block 10 s"
+echo "build ${rev:-$(git rev-parse --short HEAD)}${v8:+, node $v8}: hit 10 s, then block 10 s"
 for pass in gc prof; do
-  flags="--trace-gc-nvp"
-  [ $pass = prof ] && flags="--cpu-prof --cpu-prof-dir=$tmp/prof"
+  flags="$v8 --trace-gc-nvp"
+  [ $pass = prof ] && flags="$v8 --cpu-prof --cpu-prof-dir=$tmp/prof"
   ../shared/bench/run --keep --only telemute --workloads hit,block --duration 10 --blocklist-size 1000000 --json "$tmp/$pass.json" \
     --telemute "node $flags --max-old-space-size=64 --max-semi-space-size=2 $bundle --config $PWD/bench/configs/geo-off.conf --dns \"\$LISTEN\" --upstream \"\$UPSTREAM\" --blocklist \"\$BLOCKLIST\" --state \"\$STATE_DIR/state\" --volatile \"\$STATE_DIR/run\" --admin off" \
     >"$tmp/$pass.txt" 2>"$tmp/$pass.err"
