@@ -8,6 +8,8 @@
 # two builds; --env runs node with those variables (e.g. glibc's MALLOC_* tunables).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/build-rev.sh
+source bench/build-rev.sh
 rev='' envs='' config=''
 while [ $# -gt 0 ]; do
   case $1 in
@@ -22,19 +24,11 @@ pid='' upstream_pid=''
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
   [ -n "$upstream_pid" ] && kill "$upstream_pid" 2>/dev/null || true
-  [ -n "$rev" ] && git worktree remove --force "$tmp/src" 2>/dev/null || true
+  drop_rev "$tmp"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-bundle=dist/telemute.mjs
-if [ -n "$rev" ]; then
-  git worktree add --detach "$tmp/src" "$rev" >/dev/null 2>&1
-  ln -s "$PWD/node_modules" "$tmp/src/node_modules"
-  (cd "$tmp/src" && node build.mjs >/dev/null)
-  bundle=$tmp/src/dist/telemute.mjs
-else
-  node build.mjs >/dev/null
-fi
+bundle=$(build_rev "$rev" "$tmp")
 node ../shared/bench/gen.mjs blocklist 1000000 42 "$tmp/blocklist.txt"
 eval "$(../shared/bench/upstream --dir "$tmp/upstream")"
 upstream_pid=$UPSTREAM_PID

@@ -6,6 +6,8 @@
 # --rev: that revision's bundle, built in a worktree; --v8: more node/V8 flags for telemute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/build-rev.sh
+source bench/build-rev.sh
 rev='' v8=''
 while [ $# -gt 0 ]; do
   case $1 in
@@ -16,19 +18,11 @@ while [ $# -gt 0 ]; do
 done
 tmp=$(mktemp -d)
 cleanup() {
-  [ -n "$rev" ] && git worktree remove --force "$tmp/src" 2>/dev/null || true
+  drop_rev "$tmp"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-bundle=$PWD/dist/telemute.mjs
-if [ -n "$rev" ]; then
-  git worktree add --detach "$tmp/src" "$rev" >/dev/null 2>&1
-  ln -s "$PWD/node_modules" "$tmp/src/node_modules"
-  (cd "$tmp/src" && node build.mjs >/dev/null)
-  bundle=$tmp/src/dist/telemute.mjs
-else
-  node build.mjs >/dev/null
-fi
+bundle=$(build_rev "$rev" "$tmp")
 mkdir -p "$tmp/prof"
 echo "build ${rev:-$(git rev-parse --short HEAD)}${v8:+, node $v8}: hit 10 s, then block 10 s"
 for pass in gc prof; do
