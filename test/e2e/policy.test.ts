@@ -131,7 +131,7 @@ describe.skipIf(problem !== null)(`policy e2e${problem ? ` (skipped: ${problem})
       expect((await send('PUT', '/api/lists/ads', { name: 'Ads', url })).status).toBe(200);
       expect((await send('POST', '/api/lists/ads/refresh')).status).toBe(202);
       let status: any;
-      for (let i = 0; i < 50 && status?.state !== 'ready'; i++) {
+      for (let i = 0; i < 150 && status?.state !== 'ready'; i++) {
         await new Promise((r) => setTimeout(r, 100));
         status = (await api('/api/lists')).status.find((s: { id: string }) => s.id === 'ads');
       }
