@@ -88,13 +88,14 @@ export function compileInChild(compiler: ChildCompiler, job: CompileJob, bytes: 
     const kill = () => child.kill('SIGKILL');
     const timer = setTimeout(kill, compiler.timeoutMs ?? 15 * 60_000);
     signal?.addEventListener('abort', kill, { once: true });
+    if (signal?.aborted) kill();
     child.stdin.on('error', () => {}); // EPIPE when the child dies early: its exit says why
     child.stdin.end(bytes);
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-STDERR_KEPT)));
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (line.startsWith('progress ')) onProgress(Number(line.slice(9)) || 0);
       else if (line === 'done') outcome = null;
-      else if (line.startsWith('refused ')) outcome = { refused: String(JSON.parse(line.slice(8))) };
+      else if (line.startsWith('refused ')) outcome = { refused: refusal(line.slice(8)) };
     });
     child.on('error', (err) => {
       clearTimeout(timer);
@@ -109,6 +110,15 @@ export function compileInChild(compiler: ChildCompiler, job: CompileJob, bytes: 
       reject(new Error(`compiler process ${how}${last ? `: ${last}` : ''}`));
     });
   });
+}
+
+/** The child's reason, a JSON string; as it came if it is not one (nothing the child says may throw here). */
+function refusal(text: string): string {
+  try {
+    return String(JSON.parse(text));
+  } catch {
+    return text;
+  }
 }
 
 /** The child's side: `telemute.mjs --compile-list JOB`, the list on stdin. Returns the exit code. */

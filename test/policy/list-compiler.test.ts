@@ -126,6 +126,9 @@ describe('list compiler', () => {
       const aborted = compileInChild(compiler, job({ id: 'a' }), big, () => {}, abort.signal);
       setTimeout(() => abort.abort(), 100);
       await expect(aborted).rejects.toThrow(/was killed \(SIGKILL, shutting down\)/);
+      const before = new AbortController();
+      before.abort(); // shutting down already: the child is not left to run
+      await expect(compileInChild(compiler, job({ id: 'b' }), big, () => {}, before.signal)).rejects.toThrow(/shutting down/);
       await expect(compileInChild({ ...compiler, timeoutMs: 100 }, job({ id: 't' }), big, () => {})).rejects.toThrow(/was killed \(SIGKILL\)/);
       expect(openCompiledList(store, 'a', HASH)).toBeNull();
     });
