@@ -4,11 +4,33 @@
  * strings: the query's bytes can be sliced into such a key without decoding labels.
  */
 
+/**
+ * Writes label byte `c` in presentation form at `out[o]`, escaped as RFC 1035 §5.1 says (`\.`,
+ * `\\`, `\DDD` outside printable ASCII); returns the offset after it (at most 4 bytes on).
+ */
+function writeLabelByte(out: Uint8Array, o: number, c: number): number {
+  if (c === 0x2e || c === 0x5c) {
+    out[o] = 0x5c;
+    out[o + 1] = c;
+    return o + 2;
+  }
+  if (c > 0x20 && c < 0x7f) {
+    out[o] = c;
+    return o + 1;
+  }
+  out[o] = 0x5c;
+  out[o + 1] = 0x30 + ((c / 100) | 0);
+  out[o + 2] = 0x30 + (((c / 10) | 0) % 10);
+  out[o + 3] = 0x30 + (c % 10);
+  return o + 4;
+}
+
+/** Room for one escaped byte. */
+const oneByte = Buffer.alloc(4);
+
 /** One label byte in presentation form, escaped as RFC 1035 §5.1 says. */
 export function escapeLabelByte(c: number): string {
-  if (c === 0x2e || c === 0x5c) return '\\' + String.fromCharCode(c);
-  if (c > 0x20 && c < 0x7f) return String.fromCharCode(c);
-  return '\\' + String(c).padStart(3, '0');
+  return oneByte.latin1Slice(0, writeLabelByte(oneByte, 0, c));
 }
 
 /** Presentation text of one name: 255 octets, each at most 4 characters (`\DDD`). */
@@ -17,7 +39,7 @@ const text = Buffer.alloc(1024);
 /**
  * Presentation form of a wire name held as a latin1 string (no trailing dot; '.' for the root).
  * Written into a byte buffer and read out once, like nameToWire: joining characters made a rope
- * of ~30 heap objects per name, and on the blocked-name path (a decision's detail per query)
+ * of one heap object per character, and on the blocked-name path (a decision's detail per query)
  * V8 came to allocate them in the old generation (docs/performance.md).
  */
 export function wireStringToName(wire: string): string {
@@ -26,19 +48,7 @@ export function wireStringToName(wire: string): string {
     const len = wire.charCodeAt(i);
     if (len === 0) break;
     if (o !== 0) text[o++] = 0x2e;
-    for (let j = i + 1; j <= i + len && o < text.length - 4; j++) {
-      const c = wire.charCodeAt(j) & 0xff;
-      if (c === 0x2e || c === 0x5c) {
-        text[o++] = 0x5c;
-        text[o++] = c;
-      } else if (c > 0x20 && c < 0x7f) text[o++] = c;
-      else {
-        text[o++] = 0x5c;
-        text[o++] = 0x30 + ((c / 100) | 0);
-        text[o++] = 0x30 + (((c / 10) | 0) % 10);
-        text[o++] = 0x30 + (c % 10);
-      }
-    }
+    for (let j = i + 1; j <= i + len && o < text.length - 4; j++) o = writeLabelByte(text, o, wire.charCodeAt(j) & 0xff);
     i += len + 1;
   }
   return o === 0 ? '.' : text.latin1Slice(0, o);

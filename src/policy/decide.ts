@@ -167,7 +167,8 @@ function fromLists(e: EffectivePolicy, walk: NameWalk, src: PolicySources): Deci
  * A list's decision, made per query: it dies young. Its object literal is its own: V8 decides
  * per allocation site whether to allocate in the old generation, and `decision()`'s site also
  * makes the catalogs' and rules' decisions, which live for good. Memoized (a Map of 10 000),
- * a scan of random listed names promoted 28 MB a second (docs/performance.md).
+ * a scan of random listed names promoted 76-86 MB per 2 s (bench/gc-promotion.sh,
+ * docs/bench/2026-11-24-gc-promotion.txt).
  */
 function listDecision(id: string, action: 'block' | 'flag' | 'allow', entry: string): Decision {
   return { action, detail: `list:${id}:${wireStringToName(entry)}`, target: '' };

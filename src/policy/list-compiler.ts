@@ -5,11 +5,12 @@
  *   the list's bytes on stdin and writes the compiled version into the same volatile LMDB
  *   environment (LMDB serves several processes: its lock file holds a process-shared mutex).
  *   The resolver then only opens the finished version. Why: the compile's garbage never enters
- *   the resolver. Measured with 1M names under the router's V8 flags, the resolver's anon RSS
- *   stayed 37 MB higher after an in-process compile than before it (glibc keeps what the
- *   parse and the LMDB writes freed). Its heap peak (28-32 MB) no longer adds to the resolver's
- *   `--max-old-space-size`, and a compile that runs out of memory kills the child, not DNS. The
- *   child runs at nice 10 so that DNS keeps the CPU on a single-core router.
+ *   the resolver. With 1M names and the router's V8 flags, the resolver's anon RSS after a load
+ *   was 111.5 MB when it compiled the list itself and 82.9 MB with the child (glibc keeps what
+ *   the parse and the LMDB writes freed; bench/anon-memory.sh). The compile's heap peak
+ *   (28-32 MB) no longer adds to the resolver's `--max-old-space-size`, and a compile that runs
+ *   out of memory kills the child, not DNS. The child runs at nice 10 so that DNS keeps the CPU
+ *   on a single-core router.
  * - In this process (tests run from the TypeScript sources, which a child `node` cannot run).
  *
  * Child protocol, one line each on stdout: `progress <0..1>`, then `done` or `refused <JSON
@@ -51,7 +52,8 @@ export interface Refused {
 }
 
 const MiB = 1024 * 1024;
-const mib = (n: number) => (n / MiB).toFixed(1);
+/** Bytes as MiB with one decimal, for messages. */
+export const mib = (n: number) => (n / MiB).toFixed(1);
 const STDERR_KEPT = 2048;
 
 /**
@@ -132,7 +134,7 @@ export async function runListCompiler(jobJson: string | undefined): Promise<numb
     if (pct > shown) process.stdout.write(`progress ${(shown = pct) / 100}\n`);
   };
   try {
-    // Parsed as it arrives: the child never holds the whole list (1M names: 19 MB less at its peak).
+    // Parsed as it arrives: the child never holds the whole list.
     const r = await parseAndCompile(store, job, process.stdin, job.size, progress);
     if ('refused' in r) process.stdout.write(`refused ${JSON.stringify(r.refused)}\n`);
     else {

@@ -124,7 +124,7 @@ export function checkListSource(v: unknown, path: string, errors: Errors): v is 
   return errors.length === before;
 }
 
-/** Device ids as the registry makes them: a MAC, 'router', or 'ip:ADDRESS'. */
+/** A name of a temporary allow: letters, digits, `-` and `_` in dot-separated labels. */
 const HOST_NAME = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
 
 function checkAllow(v: unknown, path: string, errors: Errors): v is TemporaryAllow {

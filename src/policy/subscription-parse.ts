@@ -42,9 +42,12 @@ export async function parseChunks(chunks: Iterable<Uint8Array> | AsyncIterable<U
     const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const buf = tail.length > 0 ? Buffer.concat([tail, view]) : view;
     let pos = 0;
-    for (let nl: number; !counts.truncated && buf.length - pos > PIECE_BYTES && (nl = buf.indexOf(0x0a, pos + PIECE_BYTES)) >= 0; pos = nl + 1) {
+    while (!counts.truncated && buf.length - pos > PIECE_BYTES) {
+      const nl = buf.indexOf(0x0a, pos + PIECE_BYTES);
+      if (nl < 0) break; // the piece's last line is not all here yet
       parsePiece(buf, pos, nl + 1);
-      onProgress?.((read - (buf.length - nl - 1)) / Math.max(1, total));
+      pos = nl + 1;
+      onProgress?.((read - (buf.length - pos)) / Math.max(1, total));
       await yieldNow();
     }
     if (counts.truncated) return { ...counts, names: collector.finish() }; // the line limit: the rest is not read

@@ -7,7 +7,7 @@ import type { Level } from '../log.js';
 import type { FlashWriter } from '../store/flash.js';
 import type { VolatileStore } from '../store/volatile.js';
 import type { FetchFn, FetchListOptions } from './list-fetch.js';
-import { compileInChild, parseAndCompile, type ChildCompiler } from './list-compiler.js';
+import { compileInChild, mib, parseAndCompile, type ChildCompiler } from './list-compiler.js';
 import { openCompiledList, type CompiledList } from './list-store.js';
 import { contentHash, isLocalList, readRaw, readRawMeta, saveRaw, type RawMeta } from './subscription-raw.js';
 import type { SubscriptionSource, SubscriptionStatus } from './subscriptions.js';
@@ -44,7 +44,6 @@ export interface UpdateDeps {
 }
 
 const MiB = 1024 * 1024;
-const mib = (n: number) => (n / MiB).toFixed(1);
 
 /** At start: reopens the compiled version (restart) or compiles the flash copy (reboot). */
 export async function startEntry(deps: UpdateDeps, e: Entry): Promise<void> {
