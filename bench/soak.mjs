@@ -11,6 +11,7 @@
 // fills, is left out of the flatness figure).
 import { spawn, execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
+import { query } from './dns-query.mjs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,10 +38,6 @@ tm.stderr.on('data', (d) => (logText += d));
 const cleanup = () => { tm.kill('SIGTERM'); try { process.kill(Number(up.UPSTREAM_PID)); } catch {} rmSync(dir, { recursive: true, force: true }); rmSync(up.UPSTREAM_DIR, { recursive: true, force: true }); };
 process.on('SIGINT', () => (cleanup(), process.exit(130)));
 
-function query(name, type, id) {
-  const labels = name.split('.').flatMap((l) => [Buffer.from([l.length]), Buffer.from(l)]);
-  return Buffer.concat([Buffer.from([id >> 8, id & 255, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]), ...labels, Buffer.from([0, 0, type, 0, 1])]);
-}
 const blocked = ['data.mistat.intl.xiaomi.com', 'tracking.intl.miui.com', 'sa.api.intl.miui.com', 'adx-eu.op.hicloud.com', 'device-metrics-us.amazon.com'];
 let seq = 0;
 function nextQuery() {

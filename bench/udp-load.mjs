@@ -3,6 +3,7 @@
 // of the bench zone, cached after the first round) or `miss` (random names under bench.test).
 //   node bench/udp-load.mjs PORT SECONDS hit|miss
 import dgram from 'node:dgram';
+import { query } from './dns-query.mjs';
 
 const [port, seconds, kind] = [Number(process.argv[2]), Number(process.argv[3]), process.argv[4]];
 const socket = dgram.createSocket('udp4');
@@ -10,17 +11,10 @@ let sent = 0;
 let answered = 0;
 let id = 0;
 
-function query(name) {
-  const parts = [Buffer.from([(id >> 8) & 255, id++ & 255, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0])];
-  for (const label of name.split('.')) parts.push(Buffer.from([label.length]), Buffer.from(label));
-  parts.push(Buffer.from([0, 0, 1, 0, 1]));
-  return Buffer.concat(parts);
-}
-
 function burst() {
   for (let i = 0; i < 50; i++) {
     const name = kind === 'miss' ? `r${Math.random().toString(36).slice(2, 10)}.bench.test` : `host-${(Math.random() * 1000) | 0}.bench.test`;
-    socket.send(query(name), port, '127.0.0.1');
+    socket.send(query(name, 1, id++ & 0xffff), port, '127.0.0.1');
     sent++;
   }
 }
